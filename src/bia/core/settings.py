@@ -1,0 +1,55 @@
+"""Typed settings read from the environment (prefix ``BIA_``).
+
+Every field carries a description: ``tests/core/test_settings.py`` fails when one is missing,
+and the README's configuration table is generated from these descriptions
+(``bia config --markdown``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of one BIA deployment."""
+
+    model_config = SettingsConfigDict(env_prefix="BIA_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'bia.db'}",
+        description="SQLAlchemy URL. SQLite (WAL) by default; "
+        "`postgresql+psycopg://user@host/db` for PostgreSQL.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `bia serve` listens on.")
+    port: int = Field(default=8000, description="HTTP port `bia serve` listens on.")
+    pack_dir: Path = Field(
+        default=PROJECT_ROOT / "packs" / "biarritz",
+        description="Commune pack loaded by `make run` and used as the default commune.",
+    )
+    default_commune: str = Field(
+        default="64122",
+        description="INSEE code of the commune a request is scoped to when it names none.",
+    )
+    log_level: str = Field(default="INFO", description="Log level (DEBUG, INFO, WARNING…).")
+    log_json: bool = Field(default=True, description="Write logs as one JSON object per line.")
+    secret_key: str = Field(
+        default="change-me-in-production",
+        description="Key for signing session cookies and bearer tokens. Set it in production.",
+    )
+    grid_cell_m: int = Field(
+        default=200, description="Cell size in metres of the analysis grid built from a pack."
+    )
+    demo_years: int = Field(default=3, description="Years of synthetic history `bia demo load` writes.")
+    demo_seed: int = Field(default=64200, description="Random seed of the synthetic demo history.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Build settings once per process (never at import time)."""
+    return Settings()
