@@ -202,3 +202,29 @@ def load_pack(root: Path) -> Pack:
     if errors:
         raise PackError(f"pack invalide : {errors[0]}", details=errors)
     return pack
+
+
+def pack_config(pack: Pack) -> dict[str, Any]:
+    """The pack's YAML content as one JSON document (stored with the commune row)."""
+    return {
+        "commune": pack.commune.model_dump(mode="json"),
+        "categories": [c.model_dump(mode="json") for c in pack.categories.values()],
+        "actors": [a.model_dump(mode="json") for a in pack.actors.values()],
+        "rules": [r.model_dump(mode="json") for r in pack.rules],
+        "rule_lines": pack.rule_lines,
+    }
+
+
+def pack_from_config(config: dict[str, Any], *, root: Path, zones_geojson: dict[str, Any],
+                     streets: list[dict[str, Any]], landmarks: list[dict[str, Any]],
+                     digest: str) -> Pack:
+    """Rebuild a Pack from what :func:`pack_config` stored (already validated at load)."""
+    return Pack(
+        root=root,
+        commune=CommuneSpec.model_validate(config["commune"]),
+        categories={c["code"]: CategorySpec.model_validate(c) for c in config["categories"]},
+        actors={a["id"]: ActorSpec.model_validate(a) for a in config["actors"]},
+        rules=[RuleSpec.model_validate(r) for r in config["rules"]],
+        zones_geojson=zones_geojson, streets=streets, landmarks=landmarks, digest=digest,
+        rule_lines=config.get("rule_lines", {}),
+    )

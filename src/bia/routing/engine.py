@@ -63,10 +63,15 @@ def route(pack: Pack, *, category: str, zone: str | None, at: datetime, emergenc
         if rule is None:
             raise NotFound("Aucune règle d'orientation ne s'applique.", code="routage_absent")
     number = emergency_number or rule.emergency_number if emergency else None
+    actors = list(rule.actors)
+    if number:  # the service behind the number given takes the report first
+        owner = next((a.id for a in pack.actors.values() if a.emergency_number == number), None)
+        if owner:
+            actors = [owner, *[a for a in actors if a != owner]]
     extras = list(dict.fromkeys([*(extra_numbers or []), *rule.extra_numbers]))
     if number in extras:
         extras.remove(number)
-    first = pack.actors.get(rule.actors[0]) if rule.actors else None
+    first = pack.actors.get(actors[0]) if actors else None
     on_duty = duty[first.id] if first else True
     when = _handled_when(first, on_duty, local) if first else "immédiatement"
     message = rule.say.format(actor=first.name if first else "", when=when,
@@ -87,7 +92,7 @@ def route(pack: Pack, *, category: str, zone: str | None, at: datetime, emergenc
     taken_by = first.name if first else "l'assistant (réponse directe)"
     explanation = (f"Règle « {rule.id} » : {', '.join(reasons)} → {taken_by}"
                    f" ({local:%d/%m/%Y %H:%M}).")
-    return RoutingDecision(category=category, actors=list(rule.actors), emergency=emergency,
+    return RoutingDecision(category=category, actors=actors, emergency=emergency,
                            emergency_number=number, extra_numbers=extras, on_duty=on_duty,
                            handled_when=when, message=message, explanation=explanation,
                            rule_id=rule.id)

@@ -1,0 +1,37 @@
+"""Ensemble: a weighted mean of member forecasts, each rescaled to the same total.
+
+Averaging forecasts whose errors differ (a long-memory learned model, a short-memory
+self-exciting model) is the oldest way to beat each member (Bates & Granger 1969, "The
+combination of forecasts", Oper. Res. Q. 20:451). Members are rescaled to a common sum before
+averaging so the weights mean shares of the forecast, not units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bia.analytics.grid import Grid
+from bia.analytics.types import SpaceTimeEvents
+
+
+@dataclass
+class EnsembleModel:
+    members: dict[str, float] = field(default_factory=lambda: {"learned": 0.7, "sepp": 0.3})
+    name: str = "ensemble"
+
+    def predict(self, history: SpaceTimeEvents, grid: Grid, origin: float,
+                horizon_days: float, rng: np.random.Generator) -> np.ndarray:
+        from bia.analytics.models import get_model
+
+        total = np.zeros(int(grid.mask.sum()))
+        scale = 0.0
+        for name, weight in self.members.items():
+            s = np.asarray(get_model(name).predict(history, grid, origin, horizon_days, rng),
+                           float)
+            s = np.maximum(s, 0.0)
+            scale += weight * s.sum()
+            if s.sum() > 0:
+                total += weight * s / s.sum()
+        return total * (scale / max(sum(self.members.values()), 1e-12))

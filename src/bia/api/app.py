@@ -1,0 +1,56 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from bia import __version__
+from bia.api import health, public
+from bia.api.errors import install_error_handlers
+from bia.context import Context, build_context
+from bia.core.settings import Settings, get_settings
+
+log = logging.getLogger("bia.http")
+
+DESCRIPTION = """API de BIA 64 200, l'assistant de tranquillité publique de la commune.
+
+Les résidents signalent une incivilité (chat, téléphone, Open311) ; BIA comprend, oriente et
+enregistre. La police municipale dispose d'une console et de documents pré-remplis."""
+
+
+def create_app(settings: Settings | None = None, context: Context | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if context is None:
+            app.state.ctx.close()
+
+    app = FastAPI(title="BIA 64 200", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.ctx = context or build_context(settings)
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def access_log(request: Request,
+                         call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:12]
+        start = time.perf_counter()
+        response = await call_next(request)
+        duration = round((time.perf_counter() - start) * 1000, 1)
+        response.headers["X-Request-ID"] = request_id
+        log.info("%s %s", request.method, request.url.path,
+                 extra={"request_id": request_id, "path": request.url.path,
+                        "status": response.status_code, "duration_ms": duration})
+        return response
+
+    app.include_router(health.router)
+    app.include_router(public.router)
+    return app

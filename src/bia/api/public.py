@@ -1,0 +1,54 @@
+"""Public, anonymous routes: the commune's nomenclature and the tracking of a report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from bia.api.deps import PackDep, SessionDep
+from bia.intake import service as intake
+
+router = APIRouter(prefix="/api/v1", tags=["public"])
+
+
+class CategoryOut(BaseModel):
+    code: str
+    label: str
+    description: str
+    group: str
+
+
+class TrackingOut(BaseModel):
+    tracking_code: str
+    category: str
+    category_label: str
+    status: str
+    status_label: str
+    handled_by: list[str]
+    handled_when: str | None
+    received_at: datetime
+    last_update: datetime
+
+
+@router.get("/categories", response_model=list[CategoryOut], summary="Catégories de signalement")
+def categories(loaded: PackDep) -> list[CategoryOut]:
+    return [CategoryOut(code=c.code, label=c.label, description=c.description, group=c.group)
+            for c in loaded.pack.categories.values()]
+
+
+@router.get("/reports/{tracking_code}", response_model=TrackingOut,
+            summary="Suivi public d'un signalement (rien de personnel)")
+def track(tracking_code: str, session: SessionDep, loaded: PackDep) -> TrackingOut:
+    report = intake.get_by_code(session, code=tracking_code)
+    pack = loaded.pack
+    category = pack.categories.get(report.category_code)
+    actors = [pack.actors[a].name if a in pack.actors else a for a in report.actors]
+    return TrackingOut(
+        tracking_code=report.tracking_code, category=report.category_code,
+        category_label=category.label if category else report.category_code,
+        status=report.status, status_label=intake.STATUS_LABELS.get(report.status, report.status),
+        handled_by=actors, handled_when=report.routing.get("handled_when"),
+        received_at=report.received_at, last_update=report.updated_at,
+    )

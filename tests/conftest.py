@@ -1,0 +1,95 @@
+"""Shared fixtures: real databases (a temp SQLite file; PostgreSQL when configured).
+
+``BIA_TEST_POSTGRES_URL`` names a PostgreSQL server (any database on it); each test session
+creates its own database there and drops it at the end. ``.ci/run`` sets it and
+``BIA_TEST_REQUIRE_POSTGRES=1`` so that CI fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bia.context import Context, build_context
+from bia.core.migrate import upgrade
+from bia.core.settings import PROJECT_ROOT, Settings
+from bia.geo.pack import Pack, load_pack
+from bia.geo.service import load_pack_into_db
+
+PACK_DIR = PROJECT_ROOT / "packs" / "biarritz"
+SHARED = PROJECT_ROOT.parent / "shared"
+MUTABLE_TABLES = ("delivery", "conversation", "case_file", "report", "event", "address",
+                  "audit_log", "staff_user")
+
+
+@pytest.fixture(scope="session")
+def pack() -> Pack:
+    return load_pack(PACK_DIR)
+
+
+def _postgres_database() -> Iterator[str | None]:
+    server = os.environ.get("BIA_TEST_POSTGRES_URL")
+    if not server:
+        if os.environ.get("BIA_TEST_REQUIRE_POSTGRES"):
+            pytest.fail("BIA_TEST_REQUIRE_POSTGRES is set but BIA_TEST_POSTGRES_URL is not")
+        yield None
+        return
+    name = f"bia_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[str]:
+    """A migrated database with the Biarritz pack loaded, once per backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'bia.db'}"
+        upgrade(url)
+        _load_pack(url)
+        yield url
+        return
+    gen = _postgres_database()
+    url = next(gen)
+    if url is None:
+        pytest.skip("PostgreSQL not configured (set BIA_TEST_POSTGRES_URL)")
+    upgrade(url)
+    _load_pack(url)
+    yield url
+    next(gen, None)
+
+
+def _load_pack(url: str) -> None:
+    ctx = build_context(Settings(database_url=url))
+    with ctx.session() as session:
+        load_pack_into_db(session, pack=load_pack(PACK_DIR))
+    ctx.close()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, log_json=False)
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[Context]:
+    """A context on a clean database (pack kept, everything residents or staff made wiped)."""
+    context = build_context(settings)
+    with context.engine.begin() as conn:
+        for table in MUTABLE_TABLES:
+            conn.execute(text(f"DELETE FROM {table}"))
+    yield context
+    context.close()
