@@ -93,3 +93,13 @@ def ctx(settings: Settings) -> Iterator[Context]:
             conn.execute(text(f"DELETE FROM {table}"))
     yield context
     context.close()
+
+
+@pytest.fixture
+def client(ctx: Context, settings: Settings) -> Iterator[object]:
+    from fastapi.testclient import TestClient
+
+    from bia.api.app import create_app
+
+    with TestClient(create_app(settings, context=ctx)) as test_client:
+        yield test_client

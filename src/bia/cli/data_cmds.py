@@ -40,6 +40,8 @@ def import_ban_cmd(
                f"{len(result.rejected)} lignes rejetées.")  # type: ignore[attr-defined]
     for line in result.rejected[:50]:  # type: ignore[attr-defined]
         typer.echo(f"  {line}", err=True)
+    if result.rejected and not (result.inserted or result.updated):  # type: ignore[attr-defined]
+        raise typer.Exit(1)
 
 
 @import_app.command("events")

@@ -137,6 +137,8 @@ def _day_anchor(t: str, now: datetime) -> tuple[date | None, str | None]:
             d = date(today.year, _MONTHS.index(m.group(2)) + 1, int(m.group(1)))
         except ValueError:
             return None, None
+        if d < today - timedelta(days=60):
+            d = d.replace(year=d.year + 1)
         return d, m.group(0)
     m = _DATE.search(t)
     if m:
@@ -187,6 +189,8 @@ def parse_time(text: str, at: datetime) -> TimeInfo:
         info.status = "over"
     elif re.search(r"\bdepuis\b", t) and when is not None and now - when < timedelta(days=2):
         info.status = "ongoing"
+    elif when is not None and when > now:
+        info.status = "unknown"
     elif when is not None:
         info.status = "ongoing" if now - when <= timedelta(minutes=20) else "over"
         if now - when <= timedelta(hours=2) and info.status == "over":

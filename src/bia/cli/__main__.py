@@ -1,0 +1,3 @@
+from bia.cli.main import app
+
+app()
