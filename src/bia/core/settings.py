@@ -45,6 +45,26 @@ class Settings(BaseSettings):
     grid_cell_m: int = Field(
         default=200, description="Cell size in metres of the analysis grid built from a pack."
     )
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP server for forwarded reports.")
+    smtp_port: int = Field(default=25, description="SMTP port.")
+    smtp_from: str = Field(default="bia@biarritz.example",
+                           description="Sender address of forwarded reports and notices.")
+    smtp_user: str | None = Field(default=None, description="SMTP login, if the server needs one.")
+    smtp_password: str | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS on the SMTP connection.")
+    webhook_secret: str = Field(
+        default="change-me-webhook",
+        description="HMAC-SHA256 key signing webhook bodies (header X-BIA-Signature).",
+    )
+    webhook_timeout_s: float = Field(default=5.0, description="Timeout of one webhook call.")
+    outbox_interval_s: float = Field(
+        default=5.0, description="Seconds between two passes of the outbox worker; 0 disables it."
+    )
+    outbox_max_attempts: int = Field(
+        default=8, description="Attempts before a delivery is marked dead (and shown to staff)."
+    )
+    public_url: str = Field(default="http://127.0.0.1:8000",
+                            description="Public base URL, used in links sent to partners.")
     demo_years: int = Field(default=3, description="Years of synthetic history `bia demo load` writes.")
     demo_seed: int = Field(default=64200, description="Random seed of the synthetic demo history.")
 

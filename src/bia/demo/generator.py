@@ -53,12 +53,12 @@ def _hour_grid(start: date, years: int) -> pd.DatetimeIndex:
 def _intensity(grid: pd.DatetimeIndex, cats: list[str], total: float) -> np.ndarray:
     """Expected counts per (hour, category), summing to ``total``."""
     hour = grid.hour.to_numpy()
-    dow = grid.dayofweek.to_numpy()
+    dow = grid.day_of_week.to_numpy()
     night_dow = np.where(hour < 6, (dow - 1) % 7, dow)  # 01:00 Saturday is Friday night
     weekend_night = np.isin(night_dow, (4, 5)) & ((hour >= 20) | (hour < 6))
-    day_key = (grid.year.to_numpy() * 1000 + grid.dayofyear.to_numpy())
+    day_key = (grid.year.to_numpy() * 1000 + grid.day_of_year.to_numpy())
     year_days = np.where(grid.is_leap_year, 366, 365)
-    season = _season_curve(grid.dayofyear.to_numpy(), year_days)
+    season = _season_curve(grid.day_of_year.to_numpy(), year_days)
     lam = np.empty((len(grid), len(cats)))
     for j, c in enumerate(cats):
         prof = P.CATEGORIES[c]
@@ -85,7 +85,7 @@ def _recurring(grid: pd.DatetimeIndex, space: Space, rng: np.random.Generator
     for rec in P.RECURRING:
         if space.anchor(rec.anchor) is None:
             continue
-        sel = np.isin(days.dayofweek, rec.weekdays)
+        sel = np.isin(days.day_of_week, rec.weekdays)
         if rec.season is not None:
             (m0, d0), (m1, d1) = rec.season
             md = days.month * 100 + days.day

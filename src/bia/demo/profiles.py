@@ -30,7 +30,7 @@ HOUR_PROFILES: dict[str, np.ndarray] = {
 
 # Monthly level of the common seasonal curve (mid-month values, interpolated per day):
 # July–August ≈ 3 × December–February, the shape of a seaside resort.
-MONTH_LEVEL = np.array([1.0, 1.0, 1.25, 1.5, 1.8, 2.3, 3.05, 3.05, 2.1, 1.5, 1.1, 1.0])
+MONTH_LEVEL = np.array([0.95, 0.95, 1.2, 1.5, 1.8, 2.3, 3.2, 3.2, 2.0, 1.45, 1.05, 1.0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ CATEGORIES: dict[str, CategoryProfile] = {
 }
 
 # Background (along streets) weight per metre of street, by zone, before category factors.
-ZONE_WEIGHT: dict[str, float] = {"centre": 3.0, "littoral": 1.6}
+ZONE_WEIGHT: dict[str, float] = {"centre": 2.5, "littoral": 1.6}
 CATEGORY_ZONE_WEIGHT: dict[str, dict[str, float]] = {
     "depot_sauvage": {"la_negresse": 1.8, "iraty_parme": 1.8, "aguilera": 1.3},
     "vol_cambriolage": {"centre": 0.6, "milady": 1.4, "saint_charles": 1.3, "beaurivage": 1.3},
@@ -125,9 +125,9 @@ HOTSPOTS: list[HotSpot] = [
                            "vol_cambriolage": 1}),
     HotSpot("marbella", 70, {"secours_mer": 1, "stationnement": 0.8}),
     HotSpot("phare", 90, {"rassemblement": 1.5, "stationnement": 1, "vol_cambriolage": 1}),
-    HotSpot("gare-biarritz", 90, {"vol_cambriolage": 2, "mendicite": 1.5, "stationnement": 1.5,
-                                  "vehicule_abandonne": 2, "depot_sauvage": 1,
-                                  "tags_degradations": 1.5}),
+    HotSpot("gare-biarritz", 90, {"vol_cambriolage": 1.2, "mendicite": 1, "stationnement": 1,
+                                  "vehicule_abandonne": 1.5, "depot_sauvage": 0.6,
+                                  "tags_degradations": 1}),
     HotSpot("gare-du-midi", 50, {"stationnement": 1, "bruit": 0.8, "urgence_medicale": 1}),
     HotSpot("lac-marion", 110, {"depot_sauvage": 1.5, "rassemblement": 1, "dejections": 1.5,
                                 "animal": 1.5}),
@@ -161,8 +161,8 @@ RECURRING: list[Recurring] = [
     Recurring("bruit_sainte_eugenie_weekend_ete", "bruit", "place-sainte-eugenie", 20,
               (4, 5), 23, 3, 2.0, ((6, 15), (9, 15))),
     # Every Monday morning, bulky rubbish dumped at the same corner (all year).
-    Recurring("depot_lundi_rue_chapelet", "depot_sauvage", "Rue Chapelet", 12, (0,), 7, 3,
-              1.1),
+    Recurring("depot_lundi_avenue_de_migron", "depot_sauvage", "Avenue de Migron", 12, (0,), 7,
+              3, 1.1),
     # Market mornings: double parking around the Halles on Saturdays and Sundays.
     Recurring("stationnement_halles_marche", "stationnement", "halles", 35, (5, 6), 8, 4, 0.8),
 ]

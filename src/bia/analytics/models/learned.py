@@ -25,7 +25,8 @@ from bia.analytics.grid import Grid
 from bia.analytics.models.common import smooth, window_counts
 from bia.analytics.types import SpaceTimeEvents
 
-WINDOWS_DAYS = (7.0, 28.0, 91.0, 365.0, 1095.0)
+WINDOWS_DAYS = (7.0, 28.0, 91.0, 365.0, 1095.0, 1825.0)
+SMOOTHED_DAYS = (28.0, 365.0, 1095.0, 1825.0)
 
 
 def _hours_profile(history: SpaceTimeEvents, grid: Grid, origin: float, horizon: float,
@@ -52,7 +53,7 @@ def cell_features(history: SpaceTimeEvents, grid: Grid, origin: float,
     for w in WINDOWS_DAYS:
         c = window_counts(history, grid, origin - w, origin)
         cols.append(c.ravel()[idx] / w)
-        if w in (28.0, 365.0, 1095.0):
+        if w in SMOOTHED_DAYS:
             cols.append(smooth(c, grid, grid.cell_m).ravel()[idx] / w)
             cols.append(smooth(c, grid, 3 * grid.cell_m).ravel()[idx] / w)
     decayed = window_counts(history, grid, origin - 365.0, origin, decay_days=30.0)
