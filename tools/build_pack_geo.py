@@ -333,6 +333,44 @@ def _round_coords(geom_map: dict[str, Any], nd: int = 6) -> dict[str, Any]:
     return {"type": geom_map["type"], "coordinates": rnd(geom_map["coordinates"])}
 
 
+def _share_vertices(geoms: dict[str, Any]) -> dict[str, Any]:
+    """Round to 6 decimals and insert every vertex lying on another polygon's edge into it.
+
+    Overlay results keep T-junctions (a vertex of one zone in the middle of its neighbour's
+    edge); once rounded, such a vertex sits a few centimetres off that edge and leaves slivers.
+    With the vertex in both rings, shared borders are identical and the partition is exact.
+    """
+    def rings_of(g: Any) -> list[list[list[tuple[float, float]]]]:
+        polys = list(getattr(g, "geoms", [g]))
+        return [[[(round(x, 6), round(y, 6)) for x, y in r.coords]
+                 for r in [p.exterior, *p.interiors]] for p in polys]
+
+    rings = {k: rings_of(g) for k, g in geoms.items()}
+    pts = np.array(sorted({v for polys in rings.values() for rs in polys for r in rs for v in r}))
+    out = {}
+    for k, polys in rings.items():
+        new_polys = []
+        for rs in polys:
+            new_rs = []
+            for ring in rs:
+                new = [ring[0]]
+                for p, q in zip(ring[:-1], ring[1:], strict=True):
+                    d = np.subtract(q, p)
+                    t = ((pts - p) @ d) / max(float(d @ d), 1e-30)
+                    off = np.abs((pts[:, 0] - p[0]) * d[1] - (pts[:, 1] - p[1]) * d[0])
+                    on = (t > 1e-9) & (t < 1 - 1e-9) & (off / np.sqrt(d @ d + 1e-30) < 8e-7)
+                    for i in np.argsort(t[on]):
+                        x, y = pts[on][i]
+                        new.append((float(x), float(y)))
+                    new.append(q)
+                new_rs.append(new)
+            new_polys.append(Polygon(new_rs[0], new_rs[1:]))
+        out[k] = new_polys[0] if len(new_polys) == 1 else shapely.MultiPolygon(new_polys)
+        if not out[k].is_valid:
+            raise SystemExit(f"{k}: invalid after vertex sharing")
+    return out
+
+
 def zones_collection(commune: Polygon, zones: dict[str, Any]) -> dict[str, Any]:
     feats = [
         {
@@ -351,7 +389,7 @@ def zones_collection(commune: Polygon, zones: dict[str, Any]) -> dict[str, Any]:
         "name": "Biarritz (64122): commune and named zones",
         "attribution": IGN,
         "note": (
-            "The commune polygon is IGN's simplified boundary (43 vertices). The named zones "
+            "The commune polygon is IGN's simplified boundary (its 42 vertices, plus the zone vertices that lie on its edges, within 0.1 m, so that the zones partition it exactly). The named zones "
             "(quartiers) are APPROXIMATE, drawn for this demo pack by tools/build_pack_geo.py: "
             f"a {LITTORAL_WIDTH_M:.0f} m band along the coast is 'littoral' (except the port des "
             "Pêcheurs, which is 'centre' per the routing spec), a hand-drawn 'centre', and "
@@ -441,7 +479,9 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     commune = load_commune(geo)
-    zones = build_zones(commune)
+    shared = _share_vertices({"__commune__": commune, **build_zones(commune)})
+    commune = shared.pop("__commune__")  # the IGN ring plus zone vertices lying on it
+    zones = shared
     union = shapely.union_all(list(zones.values()))
     gap = _area_m2(shapely.symmetric_difference(union, commune))
     overlap = sum(

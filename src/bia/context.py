@@ -65,6 +65,11 @@ class Context:
                 self._packs[insee] = loaded
                 return loaded
 
+    def pack_of(self, commune_id: int) -> LoadedPack:
+        with self.session() as session:
+            insee = session.scalar(select(Commune.insee).where(Commune.id == commune_id))
+        return self.pack(insee)
+
     def service(self, name: str, factory: Any) -> Any:
         """A process-wide shared backend, built once on first use."""
         with self._lock:

@@ -9,18 +9,19 @@ from typing import Any
 
 import pytest
 from pyproj import Transformer
+import numpy as np
+import shapely
 from shapely.geometry import shape
-from shapely.ops import transform
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK = ROOT / "packs" / "biarritz"
 SHARED_GEO = ROOT.parent / "shared" / "data" / "geo"
-_TO_M = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True).transform
+_TO_M = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
 
 
 def to_m(geom: Any) -> Any:
     """Lambert-93 metres, for areas and distances."""
-    return transform(_TO_M, geom)
+    return shapely.transform(geom, lambda xy: np.column_stack(_TO_M.transform(xy[:, 0], xy[:, 1])))
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

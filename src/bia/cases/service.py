@@ -69,39 +69,51 @@ def get_case(session: Session, *, case_id: int, commune_id: int) -> Case:
     return case
 
 
+def _refuse(session: Session, case: Case, action: str, username: str, message: str,
+            code: str = "transition_invalide") -> InvalidTransition:
+    audit.record(session, username=username, action="case.refused", object_type="case",
+                 object_id=case.id, commune_id=case.commune_id,
+                 detail={"action": action, "status": case.status, "reason": code})
+    session.commit()  # the refusal stays in the audit log whatever the caller does
+    return InvalidTransition(message, code=code)
+
+
+def _missing_data(action: str, data: dict[str, Any]) -> tuple[str, str] | None:
+    if action == "affecter" and not str(data.get("unit") or "").strip():
+        return "Indiquez l'équipage affecté.", "equipage_manquant"
+    if action == "clore" and not str(data.get("outcome") or "").strip():
+        return "Indiquez la suite donnée pour clore le dossier.", "issue_manquante"
+    return None
+
+
 def apply(session: Session, *, case: Case, action: str, username: str,
           data: dict[str, Any] | None = None, now: datetime | None = None) -> TransitionResult:
     """Apply ``action`` to ``case`` or raise InvalidTransition (the refusal is audited too)."""
     data = data or {}
     now = now or utcnow()
     if action not in TRANSITIONS:
-        raise InvalidTransition(f"Action inconnue : {action}.", code="action_inconnue")
+        raise _refuse(session, case, action, username, f"Action inconnue : {action}.",
+                      "action_inconnue")
     sources, target = TRANSITIONS[action]
     if case.status not in sources:
-        audit.record(session, username=username, action="case.refused", object_type="case",
-                     object_id=case.id, commune_id=case.commune_id,
-                     detail={"action": action, "status": case.status})
-        session.commit()  # keep the refusal in the audit log
-        raise InvalidTransition(
-            f"Impossible de « {ACTION_LABELS[action]} » un dossier à l'état "
-            f"« {STATE_LABELS.get(case.status, case.status)} ».")
+        raise _refuse(session, case, action, username,
+                      f"Impossible de « {ACTION_LABELS[action]} » un dossier à l'état "
+                      f"« {STATE_LABELS.get(case.status, case.status)} ».")
+    missing = _missing_data(action, data)
+    if missing:
+        raise _refuse(session, case, action, username, *missing)
     previous = case.status
     case.status = target
     case.updated_at = now
     if action == "prendre":
         case.taken_by = username
     elif action == "affecter":
-        case.assigned_unit = str(data.get("unit") or "").strip()[:64] or None
-        if not case.assigned_unit:
-            raise InvalidTransition("Indiquez l'équipage affecté.", code="equipage_manquant")
+        case.assigned_unit = str(data["unit"]).strip()[:64]
         case.taken_by = case.taken_by or username
     elif action == "sur_place":
         case.on_site_at = now
     elif action == "clore":
-        case.outcome = str(data.get("outcome") or "").strip()[:4000] or None
-        if not case.outcome:
-            raise InvalidTransition("Indiquez la suite donnée pour clore le dossier.",
-                                    code="issue_manquante")
+        case.outcome = str(data["outcome"]).strip()[:4000]
         case.closed_at = now
     elif action == "rouvrir":
         case.closed_at = None

@@ -1,0 +1,195 @@
+"""`bia forecast …` and `bia analytics …`: territorial analytics from a history file.
+
+Both sub-apps read any CSV through a column mapping (``--time-col``/``--lat-col``/…) or a
+preset (``--preset chicago``); rejected rows are summarised on stderr with their line
+numbers, never dropped silently. Registered by the main app as ``forecast`` and
+``analytics``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from bia.analytics.io import PRESETS, get_mapping, read_events, summarise_rejections
+from bia.analytics.types import AnalyticsError
+
+forecast_app = typer.Typer(
+    help="Place-based forecasts on a regular grid: predict the next window, backtest models.",
+    no_args_is_help=True,
+)
+analytics_app = typer.Typer(
+    help="Territorial analytics: recurring nuisances, zone statistics, hot spots.",
+    no_args_is_help=True,
+)
+
+EventsArg = Annotated[Path, typer.Argument(help="CSV (optionally .gz) of events.")]
+TimeCol = Annotated[str | None, typer.Option("--time-col", help="Date/time column.")]
+LatCol = Annotated[str | None, typer.Option("--lat-col", help="Latitude column (WGS84).")]
+LonCol = Annotated[str | None, typer.Option("--lon-col", help="Longitude column (WGS84).")]
+XCol = Annotated[str | None, typer.Option("--x-col", help="Projected x column (with --epsg).")]
+YCol = Annotated[str | None, typer.Option("--y-col", help="Projected y column (with --epsg).")]
+Epsg = Annotated[int | None, typer.Option("--epsg", help="EPSG code of --x-col/--y-col.")]
+CatCol = Annotated[str | None, typer.Option("--category-col", help="Category column.")]
+Category = Annotated[str | None, typer.Option("--category",
+                                              help="Keep only this category (a|b for several).")]
+IdCol = Annotated[str | None, typer.Option("--id-col", help="Event id column.")]
+SourceCol = Annotated[str | None, typer.Option(
+    "--source-col", help="Source column (resident report vs patrol-found).")]
+Preset = Annotated[str | None, typer.Option(
+    "--preset", help=f"Column preset instead of the column options: {', '.join(sorted(PRESETS))}.")]
+Tz = Annotated[str | None, typer.Option(
+    "--tz", help="Time zone of naive times and of local hours (default Europe/Paris, or the "
+                 "preset's).")]
+Until = Annotated[str, typer.Option("--until", help="Forecast origin (ISO); only earlier "
+                                                    "events are used.")]
+Horizon = Annotated[str, typer.Option("--horizon", help="Window length: 8h, 1d, 7d…")]
+CellM = Annotated[float, typer.Option("--cell-m", help="Grid cell size in metres.")]
+Area = Annotated[str, typer.Option("--area", help="Study area: 'support' (cells near past "
+                                                  "events) or 'bbox'.")]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
+
+
+def _fail(exc: AnalyticsError) -> None:
+    typer.echo(f"erreur : {exc.message_fr}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _load(path: Path, *, preset: str | None, time_col: str | None, lat_col: str | None,
+          lon_col: str | None, x_col: str | None = None, y_col: str | None = None,
+          epsg: int | None = None, category_col: str | None = None,
+          id_col: str | None = None, source_col: str | None = None,
+          tz: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Events of ``path`` and the time zone of naive times (for --until/--from/--to)."""
+    if not path.exists():
+        raise AnalyticsError(f"no such file {path}", f"fichier introuvable : {path}")
+    mapping = get_mapping(
+        None, preset, time=time_col, lat=lat_col, lon=lon_col, x=x_col, y=y_col, epsg=epsg,
+        category=category_col, event_id=id_col, source=source_col, tz=tz)
+    events, rejected = read_events(path, mapping)
+    if rejected:
+        typer.echo(summarise_rejections(rejected), err=True)
+    return events, mapping.tz
+
+
+def _ts(text: str, tz: str) -> pd.Timestamp:
+    """An instant; naive values are read in the same zone as the file's naive times."""
+    try:
+        t = pd.Timestamp(text)
+    except (ValueError, TypeError) as exc:
+        raise AnalyticsError(f"bad date {text!r}", f"date illisible : {text!r}") from exc
+    if t.tzinfo is None:
+        t = t.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
+    return t.tz_convert("UTC")
+
+
+@forecast_app.command("predict")
+def predict_cmd(
+    events_path: EventsArg,
+    until: Until,
+    out: Annotated[Path, typer.Option("--out", help="Output CSV, one row per grid cell.")],
+    horizon: Horizon = "7d",
+    cell_m: CellM = 200.0,
+    model: Annotated[str, typer.Option("--model", help="naive, kde, sepp, learned or "
+                                                       "ensemble (default).")] = "ensemble",
+    time_col: TimeCol = None, lat_col: LatCol = None, lon_col: LonCol = None,
+    x_col: XCol = None, y_col: YCol = None, epsg: Epsg = None,
+    category_col: CatCol = None, category: Category = None, id_col: IdCol = None,
+    source_col: SourceCol = None, preset: Preset = None, tz: Tz = None,
+    area: Area = "support", seed: Seed = 0,
+) -> None:
+    """Write cell_id,lon_min,lat_min,lon_max,lat_max,score for [until, until+horizon)."""
+    from bia.analytics.forecast import forecast_cells
+
+    try:
+        events, zone = _load(events_path, preset=preset, time_col=time_col, lat_col=lat_col,
+                             lon_col=lon_col, x_col=x_col, y_col=y_col, epsg=epsg,
+                             category_col=category_col, id_col=id_col,
+                             source_col=source_col, tz=tz)
+        cells = forecast_cells(events, _ts(until, zone), horizon, cell_m=cell_m, model=model,
+                               category=category, area=area, seed=seed)
+    except AnalyticsError as exc:
+        _fail(exc)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cells.to_csv(out, index=False, float_format="%.8g")
+    typer.echo(f"{len(cells)} cells written to {out}", err=True)
+
+
+@forecast_app.command("backtest")
+def backtest_cmd(
+    events_path: EventsArg,
+    start: Annotated[str, typer.Option("--from", help="First forecast origin (ISO).")],
+    end: Annotated[str, typer.Option("--to", help="End of the test period (ISO).")],
+    horizon: Horizon = "7d",
+    cell_m: CellM = 200.0,
+    models: Annotated[str, typer.Option("--models", help="Comma-separated models.")] =
+    "naive,kde,sepp,learned,ensemble",
+    model: Annotated[str | None, typer.Option("--model", help="Test one model only.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Ignored (accepted for "
+                                                              "symmetry with predict).")] = None,
+    time_col: TimeCol = None, lat_col: LatCol = None, lon_col: LonCol = None,
+    x_col: XCol = None, y_col: YCol = None, epsg: Epsg = None,
+    category_col: CatCol = None, category: Category = None, id_col: IdCol = None,
+    source_col: SourceCol = None, preset: Preset = None, tz: Tz = None,
+    area: Area = "support", seed: Seed = 0,
+) -> None:
+    """Print JSON: per model, mean hit rate and PAI at 1/5/10 % of the area over the
+    rolling windows of [from, to)."""
+    from bia.analytics.backtest import backtest
+
+    try:
+        events, zone = _load(events_path, preset=preset, time_col=time_col, lat_col=lat_col,
+                             lon_col=lon_col, x_col=x_col, y_col=y_col, epsg=epsg,
+                             category_col=category_col, id_col=id_col,
+                             source_col=source_col, tz=tz)
+        names = [model] if model else [m.strip() for m in models.split(",") if m.strip()]
+        res = backtest(events, _ts(start, zone), _ts(end, zone), horizon, models=names,
+                       cell_m=cell_m, category=category, area=area, seed=seed)
+    except AnalyticsError as exc:
+        _fail(exc)
+        return
+    n_windows = int(res.windows["origin"].nunique()) if len(res.windows) else 0
+    payload: dict[str, Any] = {
+        "from": start, "to": end, "horizon": horizon, "cell_m": cell_m,
+        "n_cells": res.n_cells, "n_windows": n_windows, "models": res.summary(),
+    }
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+@analytics_app.command("recurring")
+def recurring_cmd(
+    events_path: EventsArg,
+    time_col: TimeCol = None, lat_col: LatCol = None, lon_col: LonCol = None,
+    x_col: XCol = None, y_col: YCol = None, epsg: Epsg = None,
+    category_col: CatCol = None, category: Category = None, id_col: IdCol = None,
+    source_col: SourceCol = None, preset: Preset = None, tz: Tz = None,
+    radius_m: Annotated[float, typer.Option("--radius-m", help="Place radius.")] = 150.0,
+    min_weeks: Annotated[int, typer.Option("--min-weeks",
+                                           help="Distinct weeks needed.")] = 4,
+    fdr: Annotated[float, typer.Option("--fdr", help="False discovery rate.")] = 0.05,
+    with_events: Annotated[bool, typer.Option("--with-events/--no-events",
+                                              help="Include the event ids.")] = True,
+) -> None:
+    """Print a JSON list of recurring patterns (same place, same time of week), strongest
+    first."""
+    from bia.analytics.forecast import select_category
+    from bia.analytics.recurring import find_recurring
+
+    try:
+        events, zone = _load(events_path, preset=preset, time_col=time_col, lat_col=lat_col,
+                             lon_col=lon_col, x_col=x_col, y_col=y_col, epsg=epsg,
+                             category_col=category_col, id_col=id_col,
+                             source_col=source_col, tz=tz)
+        patterns = find_recurring(select_category(events, category), tz=zone,
+                                  radius_m=radius_m, min_weeks=min_weeks, fdr=fdr)
+    except AnalyticsError as exc:
+        _fail(exc)
+        return
+    out = [p.as_dict(with_events=with_events) for p in patterns]
+    sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
