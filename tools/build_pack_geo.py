@@ -24,10 +24,9 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.affinity import scale
+from shapely.geometry import LineString, MultiPoint, Point, Polygon, mapping, shape
 from shapely.ops import nearest_points
 from shapely.prepared import prep
-from shapely.geometry import LineString, MultiPoint, Point, Polygon, mapping, shape
-
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,11 +134,15 @@ _TO_DEG = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
 
 def to_m(geom: Any) -> Any:
     """WGS84 lon/lat → Lambert-93 metres (for buffers, distances and areas)."""
-    return shapely.transform(geom, lambda xy: np.column_stack(_TO_M.transform(xy[:, 0], xy[:, 1])))
+    return shapely.transform(
+        geom, lambda xy: np.column_stack(_TO_M.transform(xy[:, 0], xy[:, 1]))
+    )
 
 
 def to_deg(geom: Any) -> Any:
-    return shapely.transform(geom, lambda xy: np.column_stack(_TO_DEG.transform(xy[:, 0], xy[:, 1])))
+    return shapely.transform(
+        geom, lambda xy: np.column_stack(_TO_DEG.transform(xy[:, 0], xy[:, 1]))
+    )
 
 
 # Landmarks: (id, name, aliases, kind, lat, lon, expected zone or None). Coordinates are
@@ -319,7 +322,7 @@ def _absorb_fragments(zones: dict[str, Any], commune: Polygon) -> dict[str, Any]
         zones[code] = shapely.union_all(keep, grid_size=GRID)
     for piece in orphans:
         halo = piece.buffer(2e-6)
-        best = max(zones, key=lambda c: shapely.length(shapely.intersection(zones[c].boundary, halo)))
+        best = max(zones, key=lambda c: shapely.intersection(zones[c].boundary, halo).length)
         zones[best] = shapely.union(zones[best], piece, grid_size=GRID)
     return zones
 
@@ -389,7 +392,9 @@ def zones_collection(commune: Polygon, zones: dict[str, Any]) -> dict[str, Any]:
         "name": "Biarritz (64122): commune and named zones",
         "attribution": IGN,
         "note": (
-            "The commune polygon is IGN's simplified boundary (its 42 vertices, plus the zone vertices that lie on its edges, within 0.1 m, so that the zones partition it exactly). The named zones "
+            "The commune polygon is IGN's simplified boundary (its 42 vertices, plus the zone "
+            "vertices that lie on its edges, within 0.1 m, so that the zones partition it "
+            "exactly). The named zones "
             "(quartiers) are APPROXIMATE, drawn for this demo pack by tools/build_pack_geo.py: "
             f"a {LITTORAL_WIDTH_M:.0f} m band along the coast is 'littoral' (except the port des "
             "Pêcheurs, which is 'centre' per the routing spec), a hand-drawn 'centre', and "
@@ -489,7 +494,8 @@ def main(argv: list[str] | None = None) -> int:
         for i, a in enumerate(zones) for b in list(zones)[i + 1 :]
     )
     if gap > 1.0 or overlap > 1.0:
-        raise SystemExit(f"zones do not partition the commune: gap {gap:.1f} m², overlap {overlap:.1f}")
+        raise SystemExit(f"zones do not partition the commune: gap {gap:.1f} m², "
+                         f"overlap {overlap:.1f} m²")
     (out / "zones.geojson").write_text(_json_text(zones_collection(commune, zones)), "utf-8")
 
     streets, street_feats, dropped = build_streets(geo)

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-from pyproj import Transformer
 import numpy as np
+import pytest
 import shapely
+from pyproj import Transformer
 from shapely.geometry import shape
 
 ROOT = Path(__file__).resolve().parents[2]

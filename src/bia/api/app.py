@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from bia import __version__
-from bia.api import auth, cases, health, public
+from bia.api import assistant, auth, cases, health, public
 from bia.api.errors import install_error_handlers
 from bia.context import Context, build_context
 from bia.core.settings import Settings, get_settings
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
 
     app.include_router(health.router)
     app.include_router(public.router)
+    app.include_router(assistant.router)
     app.include_router(auth.router)
     app.include_router(cases.router)
     return app

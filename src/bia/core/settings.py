@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     grid_cell_m: int = Field(
         default=200, description="Cell size in metres of the analysis grid built from a pack."
     )
+    nlu_backend: str = Field(default="local",
+                             description="NLU backend: `local` (no network) or `llm`.")
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible API base URL for the `llm` NLU backend."
+    )
+    llm_model: str = Field(default="mistral-small-latest", description="Model name for `llm`.")
+    llm_api_key: str | None = Field(default=None, description="API key for the `llm` backend.")
+    llm_timeout_s: float = Field(default=4.0, description="Timeout of one LLM call; the local "
+                                 "NLU answers when it expires.")
     smtp_host: str = Field(default="127.0.0.1", description="SMTP server for forwarded reports.")
     smtp_port: int = Field(default=25, description="SMTP port.")
     smtp_from: str = Field(default="bia@biarritz.example",

@@ -173,16 +173,18 @@ def generate_history(
                             np.array(cats, dtype=object)[c_idx[par]],
                             np.array(rec_cats, dtype=object)])
     all_xy = np.vstack([xy, kid_xy, *rec_xy]) if rec_xy else np.vstack([xy, kid_xy])
+    # round first, so that zone and street are those of the published coordinates
+    lon, lat = (np.round(v, 6) for v in space.to_lonlat(all_xy))
+    all_xy = space.from_lonlat(lon, lat)
     ok = ~all_t.isna() & (all_t < grid[-1] + pd.Timedelta(hours=1)) & space.inside(all_xy)
-    all_t, all_c, all_xy = all_t[ok], all_c[ok], all_xy[ok]
+    all_t, all_c, all_xy, lon, lat = all_t[ok], all_c[ok], all_xy[ok], lon[ok], lat[ok]
 
     patrol = np.array([P.CATEGORIES[c].patrol for c in all_c])
     source = np.where(rng.random(len(all_c)) < patrol, "patrol", "resident")
-    lon, lat = space.to_lonlat(all_xy)
     frame = pd.DataFrame({
         "occurred_at": all_t.tz_convert("UTC"),
-        "lat": np.round(lat, 6),
-        "lon": np.round(lon, 6),
+        "lat": lat,
+        "lon": lon,
         "category": all_c.astype(str),
         "source": source,
         "zone": space.zone_of(all_xy),

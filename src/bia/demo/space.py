@@ -92,6 +92,9 @@ class Space:
     def to_lonlat(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return xy[:, 0] / KX + LON0, xy[:, 1] / KY + LAT0
 
+    def from_lonlat(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        return _to_xy(lon, lat)
+
     def inside(self, xy: np.ndarray) -> np.ndarray:
         lon, lat = self.to_lonlat(xy)
         return shapely.contains_xy(self.commune, lon, lat)
@@ -167,21 +170,32 @@ class Space:
                 pick = rng.choice(len(spots), size=len(rows), p=w / w.sum())
                 centres = np.array([self.anchors[h.anchor] for h in spots])[pick]
                 sds = np.array([h.sd_m for h in spots])[pick]
+            else:
+                centres, sds = np.zeros((len(rows), 2)), np.zeros(len(rows))
             is_hot = rng.random(len(rows)) < hot_share
-
-            def draw(idx: np.ndarray, is_hot: np.ndarray = is_hot) -> np.ndarray:
-                out = np.empty((len(idx), 2))
-                hot = is_hot[idx]
-                if hot.any():
-                    k = idx[hot]
-                    out[hot] = centres[k] + rng.normal(0, 1, (len(k), 2)) * sds[k, None]
-                if (~hot).any():
-                    out[~hot] = self._along_streets(int((~hot).sum()), weights, rng)
-                return out
-
+            draw = _Draw(self, is_hot, centres, sds, weights, rng)
             fallback = None
             if spots:
                 fallback = np.where(is_hot[:, None], centres,
                                     self._along_streets(len(rows), weights, rng))
             xy[rows] = self._keep_inside(draw, len(rows), fallback, rng)
         return xy
+
+
+class _Draw:
+    """Draws rows ``idx`` of one category: at their hot spot, or along a street."""
+
+    def __init__(self, space: Space, is_hot: np.ndarray, centres: np.ndarray, sds: np.ndarray,
+                 weights: np.ndarray, rng: np.random.Generator) -> None:
+        self.space, self.is_hot, self.centres, self.sds = space, is_hot, centres, sds
+        self.weights, self.rng = weights, rng
+
+    def __call__(self, idx: np.ndarray) -> np.ndarray:
+        out = np.empty((len(idx), 2))
+        hot = self.is_hot[idx]
+        if hot.any():
+            k = idx[hot]
+            out[hot] = self.centres[k] + self.rng.normal(0, 1, (len(k), 2)) * self.sds[k, None]
+        if (~hot).any():
+            out[~hot] = self.space._along_streets(int((~hot).sum()), self.weights, self.rng)
+        return out
