@@ -36,6 +36,12 @@ class LoadedPack:
     extras: dict[str, Any] = field(default_factory=dict)  # lazily built helpers (gazetteer…)
 
 
+def loaded_from_dir(pack: Pack) -> LoadedPack:
+    """A pack read straight from its folder (no database), e.g. for `bia analyze`."""
+    return LoadedPack(commune_id=0, pack=pack, zones=ZoneIndex(pack.zones_geojson),
+                      router=PackRouter(pack))
+
+
 class Context:
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings = settings

@@ -233,7 +233,10 @@ def _pattern(c: _Candidate, q: float, events: pd.DataFrame, local: pd.Series, x:
     times = local.iloc[ev]
     hours = [0, 24] if day_precision else [
         (c.start + shift) % 24, (c.start + c.length + shift) % 24]
-    weekdays = list(range(7)) if c.day == 7 else [c.day]
+    # Report the calendar weekday on which the window starts: a 04:00-05:00 window of
+    # Friday's service day (which runs to 06:00) is a Saturday-morning window.
+    after_midnight = not day_precision and c.start + shift >= 24
+    weekdays = list(range(7)) if c.day == 7 else [(c.day + after_midnight) % 7]
     p = RecurringPattern(
         lat=float(lat[0]), lon=float(lon[0]), radius_m=radius, category=c.category,
         weekdays=weekdays, hours=hours, count=int(ev.size), weeks=c.hits,
@@ -257,9 +260,17 @@ def explain(p: RecurringPattern, *, every_day: bool = False,
             day_precision: bool = False) -> str:
     """A plain-French sentence: what, where, when, since when, and why it is not chance."""
     unit, diff = ("jours", "différents") if every_day else ("semaines", "différentes")
-    when = "tous les jours" if every_day else f"le {DAYS_FR[p.weekdays[0]]}"
+    start, end = p.hours
+    overnight = not day_precision and end < start and end != 0
+    if every_day:
+        when = "toutes les nuits" if overnight else "tous les jours"
+    elif overnight:
+        d = p.weekdays[0]
+        when = f"dans la nuit du {DAYS_FR[d]} au {DAYS_FR[(d + 1) % 7]}"
+    else:
+        when = f"le {DAYS_FR[p.weekdays[0]]}"
     if not day_precision:
-        when += f" entre {p.hours[0]} h et {p.hours[1]} h"
+        when += f" entre {start} h et {end} h" if not overnight else f", de {start} h à {end} h"
     return (
         f"« {p.category} » revient au même endroit {when} : {p.count} événements dans un "
         f"rayon de {p.radius_m:.0f} m autour du point {p.lat:.5f}, {p.lon:.5f}, sur "

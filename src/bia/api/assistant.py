@@ -70,7 +70,7 @@ def analyze(body: AnalyzeIn, ctx: ContextDep, loaded: PackDep) -> dict[str, Any]
     return assistant.analyze(ctx, loaded, body.text, body.at)
 
 
-@router.post("/conversations", response_model=ConversationOut, status_code=201,
+@router.post("/conversations", response_model=ConversationOut,
              summary="Ouvrir une conversation avec l'assistant")
 def open_conversation(body: ConversationIn, ctx: ContextDep, loaded: PackDep) -> ConversationOut:
     turn = assistant.start(ctx, loaded, channel=body.channel, at=body.at)

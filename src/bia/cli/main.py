@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bia.cli import data_cmds, pack_cmds
+from bia.cli import assistant_cmds, data_cmds, pack_cmds
 from bia.cli.common import console_error, context, run_or_exit
 from bia.core.settings import get_settings
 
@@ -28,6 +28,8 @@ app.add_typer(pack_cmds.app, name="pack")
 app.add_typer(data_cmds.import_app, name="import")
 app.add_typer(data_cmds.demo_app, name="demo")
 app.add_typer(users_app, name="users")
+app.command("analyze")(assistant_cmds.analyze)
+app.command("chat")(assistant_cmds.chat)
 
 
 def _register_optional() -> None:

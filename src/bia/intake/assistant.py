@@ -17,18 +17,22 @@ from sqlalchemy import select
 from bia.context import Context, LoadedPack
 from bia.core.coltypes import utcnow
 from bia.core.errors import NotFound
+from bia.core.settings import Settings
 from bia.core.types import Analysis, Location, RoutingDecision
 from bia.intake.flows import decide, place, submit_report
 from bia.intake.models import Conversation, Report
 
 
-def nlu_for(ctx: Context, loaded: LoadedPack) -> Any:
-    """The commune's NLU backend, built once per process and pack."""
+def build_nlu(settings: Settings, loaded: LoadedPack) -> Any:
     from bia.conversation.nlu import get_nlu
 
+    return get_nlu(settings.nlu_backend, pack=loaded.pack, settings=settings)
+
+
+def nlu_for(ctx: Context, loaded: LoadedPack) -> Any:
+    """The commune's NLU backend, built once per process and pack."""
     key = f"nlu:{loaded.pack.commune.insee}:{loaded.pack.digest}"
-    return ctx.service(key, lambda: get_nlu(ctx.settings.nlu_backend, pack=loaded.pack,
-                                            settings=ctx.settings))
+    return ctx.service(key, lambda: build_nlu(ctx.settings, loaded))
 
 
 def analysis_json(loaded: LoadedPack, analysis: Analysis, decision: RoutingDecision,
@@ -56,9 +60,12 @@ def one_shot_reply(loaded: LoadedPack, analysis: Analysis, decision: RoutingDeci
     return str(dialogue.one_shot_reply(analysis, decision))
 
 
-def analyze(ctx: Context, loaded: LoadedPack, text: str, at: datetime | None) -> dict[str, Any]:
+def analyze(ctx: Context | None, loaded: LoadedPack, text: str, at: datetime | None,
+            nlu: Any = None) -> dict[str, Any]:
+    """One message → the contract's JSON. Without ``ctx`` (CLI on a bare pack) no BAN look-up."""
     at = at or utcnow()
-    analysis = nlu_for(ctx, loaded).analyze(text, at)
+    nlu = nlu or nlu_for(ctx, loaded)  # type: ignore[arg-type]
+    analysis = nlu.analyze(text, at)
     place(ctx, loaded, analysis)
     decision = decide(loaded, analysis, at)
     return analysis_json(loaded, analysis, decision, one_shot_reply(loaded, analysis, decision))

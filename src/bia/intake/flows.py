@@ -32,12 +32,12 @@ class Submitted:
     decision: RoutingDecision
 
 
-def place(ctx: Context, loaded: LoadedPack, analysis: Analysis) -> None:
+def place(ctx: Context | None, loaded: LoadedPack, analysis: Analysis) -> None:
     """Refine the location with BAN house numbers when imported, then fill its zone."""
     loc = analysis.location
     if loc is None:
         return
-    if loc.street and loc.number:
+    if ctx is not None and loc.street and loc.number:
         with ctx.session() as session:
             address = find_address(session, commune_id=loaded.commune_id, street=loc.street,
                                    number=loc.number)
