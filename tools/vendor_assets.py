@@ -25,6 +25,9 @@ COPIES = {
     "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
     "leaflet/dist/images": "leaflet/images",
     "leaflet/LICENSE": "leaflet/LICENSE",
+    "swagger-ui-dist/swagger-ui-bundle.js": "swagger/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui.css": "swagger/swagger-ui.css",
+    "swagger-ui-dist/LICENSE": "swagger/LICENSE",
 }
 
 

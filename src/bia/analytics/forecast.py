@@ -53,17 +53,13 @@ def grid_for(events: pd.DataFrame, cell_m: float, area: str = "support") -> Grid
                       cell_m, area=area)
 
 
-def forecast_cells(events: pd.DataFrame, until: str | pd.Timestamp,
-                   horizon: str | pd.Timedelta = "7d", *, cell_m: float = 200.0,
-                   model: str = DEFAULT_MODEL, category: str | None = None,
-                   area: str = "support", source_weights: Mapping[str, float] | None = None,
-                   seed: int = 0, model_params: Mapping[str, object] | None = None
-                   ) -> pd.DataFrame:
-    """One row per study-area cell: ``cell_id,lon_min,lat_min,lon_max,lat_max,score``.
-
-    ``score`` is the model's expected (source-weighted) number of events in
-    ``[until, until + horizon)``; higher means more risk.
-    """
+def forecast_grid(events: pd.DataFrame, until: str | pd.Timestamp,
+                  horizon: str | pd.Timedelta = "7d", *, cell_m: float = 200.0,
+                  model: str = DEFAULT_MODEL, category: str | None = None,
+                  area: str = "support", source_weights: Mapping[str, float] | None = None,
+                  seed: int = 0, model_params: Mapping[str, object] | None = None
+                  ) -> tuple[Grid, np.ndarray]:
+    """The grid (from events before ``until``) and one score per study-area cell."""
     origin_ts = to_utc(until)
     h = parse_horizon(horizon)
     ev = select_category(events, category)
@@ -73,4 +69,16 @@ def forecast_cells(events: pd.DataFrame, until: str | pd.Timestamp,
     m = get_model(model, **dict(model_params or {}))
     scores = m.predict(history, grid, float(to_days(origin_ts)), h / pd.Timedelta(1, "D"),
                        np.random.default_rng(seed))
-    return grid.to_frame(np.maximum(np.asarray(scores, float), 0.0))
+    return grid, np.maximum(np.asarray(scores, float), 0.0)
+
+
+def forecast_cells(events: pd.DataFrame, until: str | pd.Timestamp,
+                   horizon: str | pd.Timedelta = "7d", **kwargs: object) -> pd.DataFrame:
+    """One row per study-area cell: ``cell_id,lon_min,lat_min,lon_max,lat_max,score``.
+
+    ``score`` is the model's expected (source-weighted) number of events in
+    ``[until, until + horizon)``; higher means more risk. Keyword arguments are those of
+    :func:`forecast_grid`.
+    """
+    grid, scores = forecast_grid(events, until, horizon, **kwargs)  # type: ignore[arg-type]
+    return grid.to_frame(scores)

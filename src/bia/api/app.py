@@ -7,16 +7,23 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from bia import __version__
 from bia.api import assistant, auth, cases, health, public
 from bia.api.errors import install_error_handlers
+from bia.api.security import install_security
 from bia.context import Context, build_context
 from bia.core.settings import Settings, get_settings
+from bia.intake.worker import OutboxWorker
 
 log = logging.getLogger("bia.http")
+STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 
 DESCRIPTION = """API de BIA 64 200, l'assistant de tranquillité publique de la commune.
 
@@ -24,19 +31,36 @@ Les résidents signalent une incivilité (chat, téléphone, Open311) ; BIA comp
 enregistre. La police municipale dispose d'une console et de documents pré-remplis."""
 
 
-def create_app(settings: Settings | None = None, context: Context | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, context: Context | None = None, *,
+               run_outbox: bool | None = None) -> FastAPI:
+    """Build the app; the outbox worker runs in it unless ``run_outbox`` is False (tests)."""
     settings = settings or get_settings()
+    run_outbox = context is None if run_outbox is None else run_outbox
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = OutboxWorker(app.state.ctx)
+        if run_outbox:
+            worker.start()
         yield
+        worker.stop()
         if context is None:
             app.state.ctx.close()
 
     app = FastAPI(title="BIA 64 200", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ctx = context or build_context(settings)
     install_error_handlers(app)
+    install_security(app, settings)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI from local assets (no CDN)."""
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="BIA 64 200 – API",
+                                   swagger_js_url="/static/vendor/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/vendor/swagger/swagger-ui.css",
+                                   swagger_favicon_url="/static/vendor/dsfr/favicon/favicon.svg")
 
     @app.middleware("http")
     async def access_log(request: Request,

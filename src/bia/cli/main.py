@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -60,6 +62,30 @@ def serve(
     configure_logging(settings.log_level, settings.log_json)
     uvicorn.run("bia.api.app:create_app", factory=True, host=host or settings.host,
                 port=port or settings.port, workers=workers, log_config=None)
+
+
+outbox_app = typer.Typer(help="Outbox of forwarded reports.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
+
+
+@outbox_app.command("run")
+def outbox_run(once: Annotated[bool, typer.Option(help="One pass, then exit.")] = False) -> None:
+    """Send due deliveries (e-mail, webhook); retry failures with back-off."""
+    from bia.core.logging import configure_logging
+    from bia.intake.worker import OutboxWorker
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    worker = OutboxWorker(context())
+    if once:
+        typer.echo(json.dumps(worker.run_once()))
+        return
+    worker.start()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        worker.stop()
 
 
 @db_app.command("upgrade")

@@ -74,8 +74,32 @@ class Settings(BaseSettings):
     )
     public_url: str = Field(default="http://127.0.0.1:8000",
                             description="Public base URL, used in links sent to partners.")
+    max_body_bytes: int = Field(default=1_000_000,
+                                description="Largest request body accepted (bytes); larger gets 413.")
+    rate_limit_enabled: bool = Field(default=True, description="Per-client rate limits on "
+                                     "public endpoints (chat, analyze, Open311, tracking, login).")
+    rate_limit_chat: int = Field(default=60, description="Chat messages per client per minute.")
+    rate_limit_analyze: int = Field(default=60, description="Analyze calls per client per minute.")
+    rate_limit_open311: int = Field(default=10, description="Open311 POSTs per client per minute.")
+    rate_limit_tracking: int = Field(default=20,
+                                     description="Tracking-code look-ups per client per minute.")
+    rate_limit_login: int = Field(default=10, description="Login attempts per client per minute.")
+    trust_proxy: bool = Field(default=False, description="Trust X-Forwarded-For/-Proto (set it "
+                              "only behind your own reverse proxy).")
+    map_tile_url: str | None = Field(
+        default=None, description="Base-map tile URL template for the console map "
+        "(e.g. https://tiles.example/{z}/{x}/{y}.png); none: zones and streets only.")
     demo_years: int = Field(default=3, description="Years of synthetic history `bia demo load` writes.")
     demo_seed: int = Field(default=64200, description="Random seed of the synthetic demo history.")
+
+
+    @property
+    def map_tile_origin(self) -> str | None:
+        """Scheme and host of the tile URL, for the Content-Security-Policy."""
+        if not self.map_tile_url:
+            return None
+        parts = self.map_tile_url.split("/")
+        return "/".join(parts[:3]) if len(parts) >= 3 else None
 
 
 @lru_cache(maxsize=1)

@@ -36,6 +36,8 @@ OPTIONAL_WORDS = frozenset(
 )
 _NEGATORS = frozenset({"pas", "non"})
 _CROSS_WORDS = frozenset({"coin", "angle", "croisement", "intersection", "carrefour"})
+_ARTICLES = frozenset({"au", "le", "la", "l", "du", "de", "des", "les", "aux", "a"})
+_VERB_LIKE = frozenset({"marche", "golf", "gare", "port", "rocher", "vierge", "parme", "casino"})
 _TYPE_PRIOR = {"rue": 2.0, "avenue": 1.5, "boulevard": 1.0, "place": 1.0}
 _COMMON_FILE = DATA_DIR / "fr_common_words.txt"
 
@@ -326,6 +328,9 @@ class Gazetteer:
             if best is None:
                 continue
             n, lm = best
+            if n == 1 and (w in self.common or len(w) <= 4 or w in _VERB_LIKE) and (
+                    k == 0 or words[k - 1] not in _ARTICLES):
+                continue  # "ça ne marche plus" is not "le marché", "port" alone is not a place
             start, end = spans[k].start, spans[content[ci + n - 1][0]].end
             if any(s <= start < e for s, e in taken):
                 continue

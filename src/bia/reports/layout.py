@@ -47,8 +47,12 @@ class Sheet:
     extras: dict[str, str] = field(default_factory=dict)
 
 
-def provenance_note(item: dict[str, object], value: str) -> str:
-    """E.g. « propos du demandeur : "…musique à fond…" · vérifié par l'agent »."""
+def provenance_note(item: dict[str, object], value: str, *, validated: bool = False) -> str:
+    """E.g. « propos du demandeur : "…musique à fond…" · vérifié par l'agent ».
+
+    On a validated version an unconfirmed BIA value was accepted by the validating officer
+    as a whole, which is said so rather than "non vérifié".
+    """
     source = str(item.get("source") or "officer")
     if not value:
         return ""
@@ -58,7 +62,8 @@ def provenance_note(item: dict[str, object], value: str) -> str:
     if evidence and evidence != value:
         parts[0] += f" : « {textutil.shorten(evidence, EVIDENCE_LIMIT)} »"
     if source != "officer":
-        parts.append("vérifié par l'agent" if item.get("confirmed") else "non vérifié")
+        parts.append("vérifié par l'agent" if item.get("confirmed")
+                     else "accepté à la validation" if validated else "non vérifié")
     return "Source : " + " · ".join(parts)
 
 
@@ -74,13 +79,14 @@ def build_sheet(session: Session, document: Document, version: DocumentVersion) 
     commune = session.get(Commune, document.commune_id)
     name = commune.name if commune else ""
     tz = ZoneInfo(commune.timezone) if commune else ZoneInfo("Europe/Paris")
+    validated = version.status == VALIDATED
     rows = []
     for spec in specs(document.kind):
         item = version.fields.get(spec.key) or {}
         value = textutil.clean(item.get("value", ""))
-        rows.append(Row(spec.key, spec.label, value, provenance_note(item, value),
+        rows.append(Row(spec.key, spec.label, value,
+                        provenance_note(item, value, validated=validated),
                         spec.mandatory, spec.multiline))
-    validated = version.status == VALIDATED
     validator = ""
     if validated:
         validator = version.validator_name or version.validated_by or ""

@@ -132,7 +132,8 @@ def _demandeur(report: Report, sents: list[str]) -> dict[str, Any]:
 
 def _narrative(sents: list[str]) -> str:
     """The resident's account without identity sentences, contacts masked."""
-    kept = [textutil.mask_contacts(s) for s in sents if not textutil.is_identity(s)]
+    kept = [textutil.mask_contacts(s) for s in sents
+            if not (textutil.is_identity(s) or textutil.is_filler(s))]
     return " ".join(kept)
 
 

@@ -22,6 +22,8 @@ _IDENTITY = re.compile(
     r"mon adresse mail|je suis (?:m\.|mme|madame|monsieur|mr|mlle|mademoiselle)\b)",
     re.IGNORECASE)
 MASK = "[coordonnées masquées]"
+_GREETING = re.compile(r"^(?:bonjour|bonsoir|allô|allo|salut|merci|au revoir|oui|non|voilà)"
+                       r"(?:\s+(?:madame|monsieur|beaucoup|à vous))?[\s.,!?…]*$", re.IGNORECASE)
 
 
 def clean(value: object) -> str:
@@ -41,6 +43,11 @@ def sentences(text: str) -> list[str]:
 def is_identity(sentence: str) -> bool:
     """Whether a sentence is about who the resident is rather than what happened."""
     return bool(_IDENTITY.search(sentence) or PHONE.search(sentence) or EMAIL.search(sentence))
+
+
+def is_filler(sentence: str) -> bool:
+    """Greetings and yes/no that carry no fact ("Bonsoir.", "Merci beaucoup !")."""
+    return bool(_GREETING.match(sentence.strip()))
 
 
 def mask_contacts(text: str) -> str:

@@ -1,0 +1,130 @@
+"""Category overrides and emergency decisions (recall first), with the right number.
+
+The spec is explicit: harm to a person in progress beats every other reading; fire, gas, a
+person unwell and a person in the sea are always emergencies; an offence is an emergency only
+while it is going on (thief still there, fight now) and not once it is over.  These decisions
+must be explainable, so they are rules over cues (``cues.py``) and the time status
+(``timeparse.py``), applied on top of the classifier's ranking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bia.conversation import cues as C
+from bia.conversation.timeparse import TimeInfo
+
+GAS_LINE = "0 800 47 33 33"
+CYBER_LINES = ["17Cyber", "cybermalveillance.gouv.fr"]
+ALWAYS = {"incendie": "18", "urgence_medicale": "15", "secours_mer": "196"}
+
+
+@dataclass(slots=True)
+class Decision:
+    """The category after overrides, and what makes it urgent."""
+
+    category: str
+    emergency: bool = False
+    number: str | None = None
+    extra: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+
+    def add(self, *numbers: str) -> None:
+        for n in numbers:
+            if n not in self.extra and n != self.number:
+                self.extra.append(n)
+
+
+def _category(t: str, model_cat: str, ranked: list[tuple[str, float]], time: TimeInfo,
+              d: Decision) -> str:
+    over = time.status == "over"
+    sea = C.find(C.SEA, t)
+    if sea and (C.SEA_CONTEXT.search(t) or "noy" in sea.group(0) or "deriv" in sea.group(0)):
+        d.reasons.append("personne en difficulté dans l'eau")
+        return "secours_mer"
+    fire = C.find(C.FIRE, t)
+    if (fire and not C.FIRE_FALSE.search(t[max(0, fire.start() - 12):fire.end() + 25])) or C.find(C.GAS, t):
+        if not (over and model_cat in ("tags_degradations", "vehicule_abandonne", "depot_sauvage")):
+            d.reasons.append("feu, fumée ou gaz")
+            return "incendie"
+    violent = C.find(C.VIOLENCE_NOW, t, present_only=True)
+    if violent and not over and model_cat not in ("violences_intrafamiliales",):
+        if C.DOMESTIC.search(t) and model_cat != "agression_violence":
+            return "violences_intrafamiliales"
+        if model_cat not in ("agression_violence", "accident"):
+            d.reasons.append("personne agressée")
+            d.other.append(model_cat)
+        return "agression_violence" if model_cat != "accident" else model_cat
+    medical = C.find(C.MEDICAL, t) or C.find(C.SUICIDE, t, negatable=False)
+    if medical and model_cat not in ("agression_violence", "violences_intrafamiliales",
+                                     "accident", "ivresse", "secours_mer", "animal"):
+        if not over or C.find(C.SUICIDE, t):
+            return "urgence_medicale"
+    return model_cat
+
+
+def decide(text: str, ranked: list[tuple[str, float]], time: TimeInfo,
+           language: str = "fr") -> Decision:
+    """Final category, emergency flag, emergency number and extra numbers."""
+    t = C.norm(text)
+    model_cat = ranked[0][0] if ranked else "autre"
+    d = Decision(category=model_cat)
+    d.category = _category(t, model_cat, ranked, time, d)
+    cat = d.category
+    over = time.status == "over"
+    ongoing = time.status == "ongoing"
+    injured = C.find(C.INJURED, t)
+    weapon = C.find(C.WEAPON, t)
+
+    if cat in ALWAYS:
+        d.emergency, d.number = True, ALWAYS[cat]
+        if cat == "incendie" and C.find(C.GAS, t):
+            d.add(GAS_LINE)
+        if cat == "urgence_medicale" and C.find(C.SUICIDE, t, negatable=False):
+            d.add("3114")
+    elif cat == "agression_violence":
+        now = C.find(C.VIOLENCE_NOW, t, present_only=True)
+        if not over and (now or (weapon and not time.recurring) or
+                         (injured and C.find(C.INJURED, t) and not time.recurring)
+                         or (ongoing and not time.recurring and C.find(C.VIOLENCE_NOW, t))):
+            d.emergency, d.number = True, "17"
+        if injured and (d.emergency or not over):
+            d.add("15")
+    elif cat == "violences_intrafamiliales":
+        now = C.find(C.VIOLENCE_NOW, t, present_only=True)
+        if not over and (now or weapon or ongoing):
+            d.emergency, d.number = True, "17"
+        d.add("119" if C.CHILD.search(t) and not C.ELDERLY.search(t) else "3919")
+    elif cat == "vol_cambriolage":
+        if C.find(C.INTRUDER, t, present_only=True) and not over:
+            d.emergency, d.number = True, "17"
+    elif cat == "animal":
+        attack = C.find(C.ANIMAL_ATTACK, t, present_only=True)
+        if attack and not over and not time.recurring:
+            d.emergency, d.number = True, "17"
+    elif cat == "voirie":
+        if C.find(C.ROAD_OBSTACLE, t) and C.find(C.ON_ROAD, t) and not over:
+            d.emergency, d.number = True, "17"
+    elif cat == "accident":
+        if (injured or C.find(C.PERSON_HIT, t)) and not over:
+            d.emergency, d.number = True, "18"
+    elif cat == "ivresse":
+        if C.find(C.MEDICAL, t) and not over:
+            d.emergency, d.number = True, "15"
+
+    # Cross-cutting extra lines.
+    if C.ELDERLY.search(t) and C.find(C.ABUSE, t) and cat in (
+            "violences_intrafamiliales", "agression_violence", "vol_cambriolage", "escroquerie", "autre"):
+        d.add("3977")
+        if "3919" in d.extra and not C.DOMESTIC.search(t):
+            d.extra.remove("3919")
+    if cat == "escroquerie" and C.ONLINE_SCAM.search(t):
+        d.add(*CYBER_LINES)
+    if d.emergency and C.DEAF.search(t):
+        d.add(d.number or "112")
+        d.number = "114"
+    elif d.emergency and language in ("en", "es"):
+        d.add(d.number or "112")
+        d.number = "112"
+    return d
