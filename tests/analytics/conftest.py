@@ -49,3 +49,64 @@ def write_csv(events: pd.DataFrame, path: Path) -> Path:
     out.rename(columns={"t": "when", "lat": "latitude", "lon": "longitude",
                         "category": "kind"}).to_csv(path, index=False)
     return path
+
+
+SQUARE = (43.4835, -1.5589)
+CORNER = (43.4760, -1.5650)
+
+
+def noise_events(rng: np.random.Generator, n: int = 400, days: float = 84.0) -> pd.DataFrame:
+    t0 = pd.Timestamp("2024-03-01", tz="Europe/Paris")
+    return pd.DataFrame({
+        "t": t0 + pd.to_timedelta(rng.uniform(0, days, n), unit="D"),
+        "lat": 43.48 + rng.uniform(-0.01, 0.01, n),
+        "lon": -1.56 + rng.uniform(-0.015, 0.015, n),
+        "category": rng.choice(["tapage", "dépôt sauvage"], n),
+    })
+
+
+def frame_of(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    ev = pd.concat(parts, ignore_index=True)
+    ev["t"] = ev["t"].dt.tz_convert("UTC")
+    ev = ev.sort_values("t").reset_index(drop=True)
+    ev["source"] = "resident"
+    ev["event_id"] = [f"e{i}" for i in range(len(ev))]
+    return ev
+
+
+def planted_history(rng: np.random.Generator) -> pd.DataFrame:
+    """Noise, plus noise around a square every Friday 23:00–02:00 for six weeks, plus rubbish
+    dumped at a corner every Monday 07:00–09:00 for eight weeks."""
+    friday = pd.Timestamp("2024-04-05 23:00", tz="Europe/Paris")
+    noise = pd.DataFrame({
+        "t": [friday + pd.Timedelta(weeks=k, minutes=float(m))
+              for k, m in enumerate(rng.uniform(0, 179, 6))],
+        "lat": SQUARE[0] + rng.normal(0, 0.0002, 6),
+        "lon": SQUARE[1] + rng.normal(0, 0.0003, 6), "category": "tapage"})
+    monday = pd.Timestamp("2024-03-04 07:00", tz="Europe/Paris")
+    rubbish = pd.DataFrame({
+        "t": [monday + pd.Timedelta(weeks=k, minutes=float(m))
+              for k, m in enumerate(rng.uniform(0, 119, 8))],
+        "lat": CORNER[0] + rng.normal(0, 0.0001, 8),
+        "lon": CORNER[1] + rng.normal(0, 0.0001, 8), "category": "dépôt sauvage"})
+    return frame_of([noise_events(rng), noise, rubbish])
+
+
+@pytest.fixture
+def planted() -> Callable[[np.random.Generator], pd.DataFrame]:
+    return planted_history
+
+
+@pytest.fixture
+def noise_history() -> Callable[..., pd.DataFrame]:
+    return lambda rng, n=400: frame_of([noise_events(rng, n)])
+
+
+@pytest.fixture(name="frame_of")
+def frame_of_fixture() -> Callable[[list[pd.DataFrame]], pd.DataFrame]:
+    return frame_of
+
+
+@pytest.fixture(name="write_csv")
+def write_csv_fixture() -> Callable[[pd.DataFrame, Path], Path]:
+    return write_csv

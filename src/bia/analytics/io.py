@@ -364,12 +364,14 @@ def read_events(path: str | Path, mapping: ColumnMapping | str | None = None, *,
     if "event_id" in col:
         eid = col["event_id"].astype(str).str.strip()
         flag(eid == "", "identifiant manquant")
-        valid = reasons == ""
-        first_line = pd.Series(lines, index=reasons.index)[valid].groupby(eid[valid]).transform(
-            "first")
-        dup = valid & eid.duplicated(keep="first")
-        for i in np.flatnonzero(dup.to_numpy()):
-            reasons[i] = f"identifiant en double (déjà vu ligne {first_line.iloc[i]})"
+        valid = (reasons == "").to_numpy()
+        seen: dict[str, int] = {}
+        for i in np.flatnonzero(valid):
+            key = eid.iloc[i]
+            if key in seen:
+                reasons[i] = f"identifiant en double (déjà vu ligne {seen[key]})"
+            else:
+                seen[key] = int(lines[i])
     else:
         eid = pd.Series([f"{path.name.split('.')[0]}:{ln}" for ln in lines], dtype=object)
 

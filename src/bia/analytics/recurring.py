@@ -8,14 +8,16 @@ Method (a scan over places × time-of-week windows with a false-discovery-rate c
 2. Windows: each weekday (or every day) × a run of 1 to ``max_hours`` local hours. The day
    starts at ``day_start`` (06:00), so "Friday 23:00–02:00" is one window of Friday's night.
    Day-precision data (all times at midnight) are scanned by weekday only.
-3. Test: the statistic is the number of distinct weeks (or days, for "every day") in which
-   the window holds at least one of the place's events — "keeps coming back", not one bad
-   night. Under the null hypothesis the place's ``n`` events follow the time-of-week profile
-   of the same category elsewhere in the city (leave-place-out, with a uniform prior of
-   ``prior_events`` pseudo-events), so a week holds one with probability
-   ``π = 1 − exp(−n·q/W)``, and the count of weeks is Binomial(W, π). This is a Bernoulli
-   scan statistic in the spirit of Kulldorff (1997, "A spatial scan statistic", Comm. Stat.
-   Theory Methods 26:1481), with exact binomial tail p-values instead of Monte Carlo.
+3. Test: the statistic ``k`` is the number of distinct weeks (or days, for "every day") in
+   which the window holds one of the place's events — each week counts once, so a pattern
+   must keep coming back, one bad night is not enough (and at least ``min_weeks`` are
+   required). Under the null hypothesis the place's ``n`` events follow the time-of-week
+   profile ``q`` of the same category elsewhere in the city (leave-place-out, with a uniform
+   prior of ``prior_events`` pseudo-events), so the number of them in the window is
+   Binomial(n, q); since ``k`` never exceeds that number, ``P(Binomial(n, q) ≥ k)`` is a
+   valid (conservative) p-value. This is a Bernoulli scan statistic in the spirit of
+   Kulldorff (1997, "A spatial scan statistic", Comm. Stat. Theory Methods 26:1481),
+   conditional on the place's total and with exact binomial tails instead of Monte Carlo.
 4. All windows of all places and categories are corrected together by Benjamini–Hochberg;
    the best window per event set is kept, and patterns sharing most of their events with a
    stronger one are dropped.
@@ -53,7 +55,7 @@ class RecurringPattern:
     last: pd.Timestamp
     p_value: float
     q_value: float
-    expected_weeks: float
+    expected: float
     event_ids: list[str] = field(default_factory=list)
     explanation: str = ""
 
@@ -65,7 +67,7 @@ class RecurringPattern:
             "weeks": self.weeks, "first": self.first.isoformat(),
             "last": self.last.isoformat(), "p_value": float(f"{self.p_value:.3g}"),
             "q_value": float(f"{self.q_value:.3g}"),
-            "expected_weeks": round(self.expected_weeks, 3),
+            "expected": round(self.expected, 3),
             "explanation": self.explanation,
         }
         if with_events:
@@ -81,8 +83,8 @@ class _Candidate:
     start: int  # first bin (shifted hours)
     length: int
     hits: int  # distinct weeks (days for every-day windows)
-    trials: int
-    pi: float
+    n: int
+    q: float
     p: float
     events: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
@@ -110,8 +112,7 @@ def _places(x: np.ndarray, y: np.ndarray, radius: float, min_events: int,
 
 
 def _scan_place(members: np.ndarray, day: np.ndarray, hbin: np.ndarray, week: np.ndarray,
-                dayno: np.ndarray, profile: np.ndarray, n_weeks: int, n_days: int,
-                bins: int, max_len: int, min_weeks: int, category: str
+                dayno: np.ndarray, profile: np.ndarray, bins: int, max_len: int, min_weeks: int, category: str
                 ) -> tuple[list[_Candidate], int]:
     """Candidates reaching ``min_weeks``, and the number of windows tested (for BH)."""
     d, h, wk, dn = day[members], hbin[members], week[members], dayno[members]
@@ -139,10 +140,8 @@ def _scan_place(members: np.ndarray, day: np.ndarray, hbin: np.ndarray, week: np
                 if hits < min_weeks:
                     continue
                 q = float(profile[dd, start : end + 1].sum())
-                pi = -np.expm1(-n * q / n_weeks)
-                p = float(stats.binom.sf(hits - 1, n_weeks, pi))
-                out.append(_Candidate(category, members, dd, start, length, hits, n_weeks,
-                                      pi, p))
+                p = float(stats.binom.sf(hits - 1, n, q))
+                out.append(_Candidate(category, members, dd, start, length, hits, n, q, p))
             # Every day, same hours: distinct days with an event in the window.
             inwin = (h >= start) & (h <= end)
             if counts[:, start].sum() and counts[:, end].sum():
@@ -150,10 +149,9 @@ def _scan_place(members: np.ndarray, day: np.ndarray, hbin: np.ndarray, week: np
                 hits = int(np.unique(dn[inwin]).size)
                 if hits >= max(min_weeks, 7) and np.unique(d[inwin]).size >= 5:
                     q = float(profile[:, start : end + 1].sum())
-                    pi = -np.expm1(-n * q / n_days)
-                    p = float(stats.binom.sf(hits - 1, n_days, pi))
-                    out.append(_Candidate(category, members, 7, start, length, hits,
-                                          n_days, pi, p))
+                    p = float(stats.binom.sf(hits - 1, n, q))
+                    out.append(_Candidate(category, members, 7, start, length, hits, n, q,
+                                          p))
     return out, tested
 
 
@@ -169,7 +167,7 @@ def find_recurring(events: pd.DataFrame, *, tz: str = "Europe/Paris",
     day_precision = bool((local.dt.hour.eq(0) & local.dt.minute.eq(0)).mean() > 0.95)
     shift = 0 if day_precision else day_start
     service = local - pd.Timedelta(hours=shift)
-    day = service.dt.weekday.to_numpy()
+    day = service.dt.day_of_week.to_numpy()
     bins = 1 if day_precision else 24
     hbin = np.zeros(len(events), np.int64) if day_precision else (
         (local.dt.hour.to_numpy() - shift) % 24)
@@ -185,8 +183,6 @@ def find_recurring(events: pd.DataFrame, *, tz: str = "Europe/Paris",
         idx = np.flatnonzero(cats == cat)
         if idx.size < min_weeks:
             continue
-        n_days = int(dayno[idx].max() - dayno[idx].min()) + 1
-        n_weeks = max(int(week[idx].max() - week[idx].min()) + 1, 1)
         total = np.zeros((7, bins))
         np.add.at(total, (day[idx], hbin[idx]), 1)
         for members in _places(x[idx], y[idx], radius_m, min_weeks, max_places):
@@ -195,8 +191,7 @@ def find_recurring(events: pd.DataFrame, *, tz: str = "Europe/Paris",
             np.add.at(own, (day[glob], hbin[glob]), 1)
             rest = total - own
             profile = (rest + prior_events / (7 * bins)) / (rest.sum() + prior_events)
-            found, tested = _scan_place(glob, day, hbin, week, dayno, profile, n_weeks, n_days,
-                                        bins, max_hours, min_weeks, str(cat))
+            found, tested = _scan_place(glob, day, hbin, week, dayno, profile, bins, max_hours, min_weeks, str(cat))
             candidates.extend(found)
             n_tests += tested
     if not candidates:
@@ -241,7 +236,7 @@ def _pattern(c: _Candidate, q: float, events: pd.DataFrame, local: pd.Series, x:
         lat=float(lat[0]), lon=float(lon[0]), radius_m=radius, category=c.category,
         weekdays=weekdays, hours=hours, count=int(ev.size), weeks=c.hits,
         first=times.min(), last=times.max(), p_value=c.p, q_value=q,
-        expected_weeks=c.trials * c.pi,
+        expected=c.n * c.q,
         event_ids=[str(e) for e in events["event_id"].iloc[ev]] if "event_id" in events
         else [])
     p.explanation = explain(p, every_day=c.day == 7, day_precision=day_precision)
@@ -275,7 +270,7 @@ def explain(p: RecurringPattern, *, every_day: bool = False,
         f"« {p.category} » revient au même endroit {when} : {p.count} événements dans un "
         f"rayon de {p.radius_m:.0f} m autour du point {p.lat:.5f}, {p.lon:.5f}, sur "
         f"{p.weeks} {unit} {diff}, depuis le {_date_fr(p.first)} (dernier le "
-        f"{_date_fr(p.last)}). Le hasard en expliquerait {_num_fr(p.expected_weeks)} "
-        f"{unit[:-1] if p.expected_weeks < 2 else unit} : ce n'est pas une coïncidence "
-        f"(p = {p.p_value:.1e})."
+        f"{_date_fr(p.last)}). Si ces événements tombaient au hasard de la semaine comme "
+        f"ailleurs en ville, on en attendrait {_num_fr(p.expected)} à ce créneau : ce n'est "
+        f"pas une coïncidence (p = {p.p_value:.1e})."
     )

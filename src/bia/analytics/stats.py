@@ -89,7 +89,7 @@ def hour_weekday(events: pd.DataFrame, tz: str = "Europe/Paris") -> pd.DataFrame
     """7 × 24 counts (rows: lundi…dimanche, columns: local hour 0…23)."""
     local = events["t"].dt.tz_convert(tz)
     table = np.zeros((7, 24), int)
-    np.add.at(table, (local.dt.weekday.to_numpy(), local.dt.hour.to_numpy()), 1)
+    np.add.at(table, (local.dt.day_of_week.to_numpy(), local.dt.hour.to_numpy()), 1)
     return pd.DataFrame(table, index=list(DAYS_FR), columns=list(range(24)))
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from bia import __version__
-from bia.api import assistant, auth, cases, health, public
+from bia.api import analytics, assistant, auth, cases, health, public
 from bia.api.errors import install_error_handlers
 from bia.api.security import install_security
 from bia.context import Context, build_context
@@ -80,4 +80,6 @@ def create_app(settings: Settings | None = None, context: Context | None = None,
     app.include_router(assistant.router)
     app.include_router(auth.router)
     app.include_router(cases.router)
+    app.include_router(analytics.router)
+    __import__("bia.web.setup", fromlist=["install"]).install(app)  # pages, SSE, static
     return app

@@ -64,3 +64,32 @@ def load_demo_history(ctx: Context, *, years: int, seed: int) -> tuple[int, int]
         total = session.scalar(select(func.count()).select_from(Event).where(
             Event.commune_id == loaded.commune_id, Event.dataset == dataset))
     return inserted, int(total or 0)
+
+
+class EventFrames:
+    """Per-commune cache of the events as an analytics frame, refreshed when rows change.
+
+    Analytics works on frames (``bia.analytics`` imports no database); reading 50,000 rows
+    takes ~100 ms, so the frame is kept and re-read only when the table's count or last id
+    moves.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple[tuple[int, int], pd.DataFrame]] = {}
+
+    def get(self, session: Session, commune_id: int) -> pd.DataFrame:
+        key = session.execute(select(func.count(Event.id), func.max(Event.id))
+                              .where(Event.commune_id == commune_id)).one()
+        stamp = (int(key[0] or 0), int(key[1] or 0))
+        cached = self._cache.get(commune_id)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        rows = session.execute(select(Event.occurred_at, Event.lat, Event.lon,
+                                      Event.category_code, Event.source, Event.external_id,
+                                      Event.zone_code).where(Event.commune_id == commune_id)
+                               .order_by(Event.occurred_at)).all()
+        frame = pd.DataFrame(rows, columns=["t", "lat", "lon", "category", "source", "event_id",
+                                            "zone"])
+        frame["t"] = pd.to_datetime(frame["t"], utc=True)
+        self._cache[commune_id] = (stamp, frame)
+        return frame

@@ -110,7 +110,7 @@ def train(examples: list[Example], *, c: float = 1.0) -> LinearModel:
     y = [e.category for e in examples]
     clf = LinearSVC(C=c)
     clf.fit(x, y)
-    return LinearModel(list(clf.classes_), {k: int(v) for k, v in vec.vocabulary_.items()},
+    return LinearModel([str(c) for c in clf.classes_], {k: int(v) for k, v in vec.vocabulary_.items()},
                        vec.idf_.astype(np.float64), clf.coef_.astype(np.float64),
                        clf.intercept_.astype(np.float64))
 

@@ -31,7 +31,10 @@ def find(pattern: re.Pattern[str], t: str, *, negatable: bool = True,
         before = t[max(0, m.start() - 40):m.start()]
         if negatable and _NEG_BEFORE.search(before):
             continue
-        if present_only and _PAST_AUX.search(before):
+        if negatable and re.search(r"\b(?:ne|n)\s+$", before) and \
+                re.match(r"\s*(?:pas|plus|jamais|personne)\b", t[m.end():m.end() + 12]):
+            continue  # "ça ne fume plus", "il ne saigne pas"
+        if present_only and _PAST_AUX.search(before) and not before.endswith(" y a "):
             continue
         return m
     return None
@@ -51,19 +54,22 @@ SEA = rx(r"(?:se|s est) noie\w*", r"noyade", r"en train de (?:se )?noyer", r"se 
 SEA_CONTEXT = rx(r"eau", r"mer", r"vagues?", r"plage", r"large", r"nage\w*", r"baign\w*", r"surf\w*",
                  r"bateau", r"kayak", r"paddle", r"digue", r"quai", r"rochers?", r"courant")
 FIRE = rx(r"le feu", r"au feu", r"en feu", r"pris feu", r"prend feu", r"flammes?", r"incendie",
-          r"brule", r"brulent", r"fumee", r"ca fume", r"fume enormement", r"odeur de brule",
+          r"(?:ca|qui|tout|il|elle) brulen?t?", r"brulent", r"en train de bruler", r"fumee", r"ca fume", r"fume enormement", r"odeur de brule",
           r"sent le (?:brule|cram\w*)", r"crame", r"fire", r"smoke", r"fuego", r"humo")
 FIRE_FALSE = rx(r"feux? (?:rouges?|verts?|orange|tricolores?|de signalisation|d artifice|de camp)",
                 r"coups? de feu", r"armes? a feu", r"feu vert", r"brule (?:le|les) feux?")
 GAS = rx(r"(?:odeur|fuite|sent|sens|sentir|sentons) (?:de |du |le )?gaz", r"gaz (?:qui fuit|partout)",
          r"odeur forte de gaz", r"gas leak", r"smell of gas")
+UNRESPONSIVE = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)", r"ne se (?:reveille|releve) (?:pas|plus)",
+                  r"ne peut (?:plus|pas) se relever", r"coma")
+MEDICAL_WEAK = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)", r"ne se (?:reveille|releve) (?:pas|plus)",
+                  r"ne peut (?:plus|pas) se relever", r"coma", r"par terre", r"au sol")
 MEDICAL = rx(r"malaise", r"inconscient\w*", r"ne respire (?:plus|pas|presque)", r"respire (?:mal|a peine|difficilement)",
              r"arret cardiaque", r"crise (?:d epilepsie|cardiaque|convulsive)", r"convuls\w*",
              r"overdose", r"(?:s est|vient de s) (?:effondre|ecroule|evanoui)e?", r"evanoui\w*",
-             r"ne (?:repond|reagit|bouge) (?:plus|pas)", r"ne se (?:reveille|releve) (?:pas|plus)",
              r"avc", r"hypoglycemie", r"s etouffe", r"perd les eaux", r"levres bleues",
              r"(?:saigne|pisse le sang|perd du sang)\w*", r"electrocute\w*", r"hypothermie",
-             r"douleur (?:dans|a) la poitrine", r"coma", r"sans connaissance", r"ne peut (?:plus|pas) se relever",
+             r"douleur (?:dans|a) la poitrine", r"sans connaissance",
              r"unconscious", r"not breathing", r"ambulance", r"no respira")
 SUICIDE = rx(r"suicid\w*", r"mettre fin a (?:ses|mes) jours", r"se (?:tuer|jeter|pendre)",
              r"me (?:tuer|jeter|pendre|suicider)", r"en finir", r"sauter (?:du|de la|d un|par la)",
@@ -84,7 +90,9 @@ WEAPON = rx(r"couteaux?", r"armes?", r"arme blanche", r"pistolets?", r"flingues?
             r"poignard\w*", r"tessons?", r"gun", r"knife")
 INJURED = rx(r"blesse\w*", r"saigne\w*", r"du sang", r"en sang", r"pisse le sang", r"au sol",
              r"par terre", r"inconscient\w*", r"ne bouge plus", r"coince\w*", r"incarcere\w*",
-             r"bless\w+", r"injured", r"herido")
+             r"bless\w+", r"injured", r"herido", r"(?:tres |super |vraiment )?mal (?:a|au|aux) (?:la |le |l |sa |son )?\w+",
+             r"(?:peut|arrive) (?:pas|plus) (?:a )?(?:bouger|se relever|marcher|respirer)", r"douleur\w*",
+             r"(?:la )?jambe cassee", r"bras casse")
 PERSON_HIT = rx(r"renverse\w* (?:par|un pieton|une pietonne|un cycliste|un enfant|une personne|quelqu un)",
                 r"(?:pieton|cycliste|enfant|motard|personne|dame|monsieur)\w* (?:a ete |s est fait )?(?:renverse|percute|fauche)\w*")
 DOMESTIC = rx(r"(?:mon|ma|son|sa|le|la) (?:mari|epoux|epouse|conjointe?|compagnon|compagne|copain|copine|ex|"
@@ -105,13 +113,15 @@ INTRUDER = rx(r"(?:est|sont) (?:encore|toujours) (?:la|dans|a l interieur|sur pl
               r"essaie\w* (?:d entrer|de rentrer|d ouvrir|de forcer|de voler)",
               r"essaye\w* (?:d entrer|de rentrer|d ouvrir|de forcer|de voler)", r"cambriolent",
               r"fracturent", r"forcent", r"(?:il|ils) (?:est|sont) dans (?:la|le|ma|mon)",
+             r"en train d (?:escalader|entrer|ouvrir|forcer)", r"escaladent?", r"s introdui\w*",
+             r"par effraction", r"rentrer chez (?:moi|ma voisine|mon voisin|nous|elle|lui)",
               r"lampe torche", r"intrus", r"someone in my house")
 ANIMAL_ATTACK = rx(r"attaque\w*", r"mord\w*", r"s en prend (?:a|aux)", r"se jette sur",
                    r"charge (?:les|des)")
 ROAD_OBSTACLE = rx(r"arbres?", r"branches?", r"rochers?", r"poteaux?", r"cables?", r"fils? electriques?",
                    r"barrieres?", r"palettes?", r"obstacles?", r"plaque d egout", r"regard ouvert",
                    r"objets?", r"huile", r"gravats", r"pierres?", r"troncs?")
-ON_ROAD = rx(r"en travers de la (?:route|chaussee|voie|rue)", r"au milieu de la (?:route|chaussee|voie|rue)",
+ON_ROAD = rx(r"en travers", r"les voitures (?:arrivent|ne le voient pas|ne la voient pas|risquent)", r"au milieu de la (?:route|chaussee|voie|rue)",
              r"sur la (?:route|chaussee|voie)", r"bloque\w* (?:la route|la chaussee|les deux voies|la voie)",
              r"les voitures (?:font des ecarts|l evitent|glissent)", r"risque d accident")
 DEAF = rx(r"sourde?s?", r"malentendante?s?", r"je ne peux pas parler", r"muette?", r"deaf")
@@ -119,3 +129,20 @@ DRUNK = rx(r"ivres?", r"bourre\w*", r"saoule?s?", r"soule?s?", r"alcoolis\w*", r
            r"a trop bu", r"trop bu", r"drunk", r"borracho")
 ONLINE_SCAM = rx(r"internet", r"en ligne", r"sms", r"mail", r"e mail", r"site", r"phishing",
                  r"hame\w*onnage", r"pirat\w*", r"ordinateur", r"webcam", r"lien", r"bon coin", r"leboncoin")
+THREAT_NOW = rx(r"va (?:me|la|le|nous|les|te) (?:tuer|buter|frapper|massacrer|egorger)",
+                r"(?:dit|menace|hurle|crie) qu il va (?:me|la|nous|le) tuer",
+                r"(?:il|elle) (?:est|est encore) (?:dans|a) (?:l autre piece|la maison|l appartement|la chambre|la cuisine|la salle)",
+                r"(?:a )?tout casse", r"casse tout", r"parle doucement", r"je suis cachee?", r"enferme\w* (?:dans|a)")
+THREAT = rx(r"menace\w*", r"menacant\w*", r"casser la figure", r"casser la gueule", r"coups? de poing",
+            r"frappe\w*", r"agress\w*", r"insulte\w* et menace\w*")
+ANIMAL_WORDS = rx(r"chiens?", r"chats?", r"pitbull\w*", r"molosses?", r"animal", r"animaux", r"goelands?",
+                  r"sangliers?", r"chevaux", r"cheval", r"rats?", r"serpents?", r"frelons?", r"guepes?")
+NOISE = rx(r"bruit\w*", r"musique", r"tele", r"television", r"fete", r"crie\w*", r"hurle\w*", r"aboie\w*",
+           r"tapage", r"boucan", r"vacarme", r"sono", r"basses?", r"son a fond", r"a fond")
+INFO_QUESTION = re.compile(
+    r"^ (?:bonjour |bonsoir |svp |excusez moi )*(?:ou se trouve|ou est|ou sont|quels? sont|quelle est|"
+    r"quel est|quelles sont|comment (?:faire|porter|deposer|signaler|obtenir|recuperer|contacter|joindre)|"
+    r"a quelle heure|jusqu a quelle heure|est ce que (?:je peux|on peut|vous pouvez me dire)|"
+    r"c est quoi (?:le|la|les)|qui (?:dois je|faut il) (?:appeler|contacter))\b")
+HOME = rx(r"chez (?:moi|nous|eux|elle|lui|les voisins|ma voisine|mon voisin)", r"appartement", r"maison",
+          r"voisins?", r"voisines?", r"a la maison", r"domicile", r"conjug\w*", r"foyer")

@@ -15,7 +15,7 @@ from bia.conversation import cues as C
 from bia.conversation.timeparse import TimeInfo
 
 GAS_LINE = "0 800 47 33 33"
-CYBER_LINES = ["17Cyber", "cybermalveillance.gouv.fr"]
+CYBER_LINES = ["17Cyber"]  # 17Cyber is the cybermalveillance.gouv.fr service
 ALWAYS = {"incendie": "18", "urgence_medicale": "15", "secours_mer": "196"}
 
 
@@ -29,11 +29,16 @@ class Decision:
     extra: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     other: list[str] = field(default_factory=list)
+    cue: bool = False  # an explicit cue (not the classifier alone) made it an emergency
 
     def add(self, *numbers: str) -> None:
         for n in numbers:
             if n not in self.extra and n != self.number:
                 self.extra.append(n)
+
+
+def _days_ago(time: TimeInfo) -> float:
+    return (time.age_seconds or 0.0) / 86400
 
 
 def _category(t: str, model_cat: str, ranked: list[tuple[str, float]], time: TimeInfo,
@@ -48,7 +53,20 @@ def _category(t: str, model_cat: str, ranked: list[tuple[str, float]], time: Tim
         if not (over and model_cat in ("tags_degradations", "vehicule_abandonne", "depot_sauvage")):
             d.reasons.append("feu, fumée ou gaz")
             return "incendie"
+    if model_cat == "accident" and C.find(C.THREAT, t):
+        d.other.append("accident")  # threatened after a crash: the threat decides
+        return "agression_violence"
+    if C.find(C.INTRUDER, t, present_only=True) and not over and model_cat in (
+            "violences_intrafamiliales", "autre", "rassemblement", "bruit") and not C.DOMESTIC.search(t):
+        d.other.append(model_cat)
+        return "vol_cambriolage"
     violent = C.find(C.VIOLENCE_NOW, t, present_only=True)
+    if violent and model_cat == "violences_intrafamiliales" and not C.DOMESTIC.search(t) and \
+            not C.HOME.search(t):
+        d.other.append(model_cat)
+        return "agression_violence"  # a man hitting a woman in the street: no family tie said
+    if violent and model_cat == "animal" and C.ANIMAL_WORDS.search(t):
+        violent = None  # an animal attacking is an "animal" emergency (17), not an assault
     if violent and not over and model_cat not in ("violences_intrafamiliales",):
         if C.DOMESTIC.search(t) and model_cat != "agression_violence":
             return "violences_intrafamiliales"
@@ -56,7 +74,17 @@ def _category(t: str, model_cat: str, ranked: list[tuple[str, float]], time: Tim
             d.reasons.append("personne agressée")
             d.other.append(model_cat)
         return "agression_violence" if model_cat != "accident" else model_cat
-    medical = C.find(C.MEDICAL, t) or C.find(C.SUICIDE, t, negatable=False)
+    if model_cat == "conflit_voisinage" and C.find(C.NOISE, t) and time.status == "ongoing":
+        d.other.append(model_cat)
+        return "bruit"  # a noise happening now, even in a long dispute
+    if model_cat == "stationnement" and time.occurred_at is not None and \
+            time.status != "ongoing" and _days_ago(time) >= 7:
+        d.other.append(model_cat)
+        return "vehicule_abandonne"  # parked for weeks: a long-parked vehicle
+    medical_context = model_cat in ("urgence_medicale", "ivresse") or any(
+        c == "urgence_medicale" and p >= 0.1 for c, p in ranked[:3])
+    medical = C.find(C.MEDICAL, t) or C.find(C.SUICIDE, t, negatable=False) or (
+        medical_context and C.find(C.MEDICAL_WEAK, t))
     if medical and model_cat not in ("agression_violence", "violences_intrafamiliales",
                                      "accident", "ivresse", "secours_mer", "animal"):
         if not over or C.find(C.SUICIDE, t):
@@ -78,7 +106,16 @@ def decide(text: str, ranked: list[tuple[str, float]], time: TimeInfo,
     weapon = C.find(C.WEAPON, t)
 
     if cat in ALWAYS:
-        d.emergency, d.number = True, ALWAYS[cat]
+        cue = cat != model_cat or bool(
+            C.find(C.MEDICAL, t) or C.find(C.SUICIDE, t, negatable=False) or C.find(C.SEA, t)
+            or C.find(C.FIRE, t) or C.find(C.GAS, t))
+        # the classifier alone, on a short or unsure message ("oui"), is not enough
+        words = len([w for w in t.split() if len(w) > 2])
+        sure = cue or (dict(ranked).get(cat, 0.0) >= 0.45 and words >= 3)
+        d.emergency, d.number = sure, ALWAYS[cat] if sure else None
+        d.cue = cue
+        if not sure:
+            d.category = cat = ranked[1][0] if len(ranked) > 1 and words >= 3 else "autre"
         if cat == "incendie" and C.find(C.GAS, t):
             d.add(GAS_LINE)
         if cat == "urgence_medicale" and C.find(C.SUICIDE, t, negatable=False):
@@ -92,8 +129,8 @@ def decide(text: str, ranked: list[tuple[str, float]], time: TimeInfo,
         if injured and (d.emergency or not over):
             d.add("15")
     elif cat == "violences_intrafamiliales":
-        now = C.find(C.VIOLENCE_NOW, t, present_only=True)
-        if not over and (now or weapon or ongoing):
+        now = C.find(C.VIOLENCE_NOW, t, present_only=True) or C.find(C.THREAT_NOW, t)
+        if not over and (now or weapon or (ongoing and not time.recurring)):
             d.emergency, d.number = True, "17"
         d.add("119" if C.CHILD.search(t) and not C.ELDERLY.search(t) else "3919")
     elif cat == "vol_cambriolage":
@@ -110,9 +147,11 @@ def decide(text: str, ranked: list[tuple[str, float]], time: TimeInfo,
         if (injured or C.find(C.PERSON_HIT, t)) and not over:
             d.emergency, d.number = True, "18"
     elif cat == "ivresse":
-        if C.find(C.MEDICAL, t) and not over:
+        if (C.find(C.MEDICAL, t) or C.find(C.UNRESPONSIVE, t)) and not over:
             d.emergency, d.number = True, "15"
 
+    if d.emergency and cat not in ALWAYS:
+        d.cue = True
     # Cross-cutting extra lines.
     if C.ELDERLY.search(t) and C.find(C.ABUSE, t) and cat in (
             "violences_intrafamiliales", "agression_violence", "vol_cambriolage", "escroquerie", "autre"):
@@ -121,10 +160,8 @@ def decide(text: str, ranked: list[tuple[str, float]], time: TimeInfo,
             d.extra.remove("3919")
     if cat == "escroquerie" and C.ONLINE_SCAM.search(t):
         d.add(*CYBER_LINES)
-    if d.emergency and C.DEAF.search(t):
-        d.add(d.number or "112")
-        d.number = "114"
-    elif d.emergency and language in ("en", "es"):
-        d.add(d.number or "112")
-        d.number = "112"
+    if d.emergency and (C.DEAF.search(t) or language in ("en", "es")):
+        # a deaf person cannot call: 114 by SMS; a visitor: 112 answers in several languages
+        usual, d.number = d.number or "112", "114" if C.DEAF.search(t) else "112"
+        d.add(usual)
     return d

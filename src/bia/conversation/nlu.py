@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from bia.conversation.classifier import LinearModel, load_or_train
+from bia.conversation.cues import INFO_QUESTION, norm
 from bia.conversation.details import detect_language, extract_details
 from bia.conversation.emergency import decide
 from bia.conversation.timeparse import parse_time
@@ -75,6 +76,9 @@ class LocalNlu:
         ranked = self.model.predict(clean)
         time = parse_time(clean, at)
         decision = decide(clean, ranked, time, language)
+        if not decision.emergency and INFO_QUESTION.search(norm(clean)) and \
+                decision.category not in ("otv",):
+            decision.category = "information"  # "où se trouve…", "comment porter plainte…"
         probs = dict(ranked)
         confidence = probs.get(decision.category, 0.0)
         if decision.category != ranked[0][0]:
@@ -89,6 +93,8 @@ class LocalNlu:
             details["time_text"] = time.text
         if decision.reasons:
             details["reasons"] = decision.reasons
+        if decision.emergency:
+            details["emergency_cue"] = decision.cue
         if decision.category == "information":
             decision.emergency, decision.number = False, None
         return Analysis(

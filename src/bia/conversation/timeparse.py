@@ -78,6 +78,7 @@ class TimeInfo:
     text: str | None = None  # the words that gave the time
     status: str = "unknown"  # "ongoing" | "over" | "unknown"
     recurring: bool = False
+    age_seconds: float | None = None  # how long ago (negative: to come)
 
 
 def _local(at: datetime) -> datetime:
@@ -183,6 +184,8 @@ def parse_time(text: str, at: datetime) -> TimeInfo:
     over = bool(_OVER.search(t))
     when, said = _resolve(t, now)
     info.occurred_at, info.text = when, said
+    if when is not None:
+        info.age_seconds = (now - when).total_seconds()
     if strong:
         info.status = "ongoing"
     elif over:

@@ -229,6 +229,8 @@ class Gazetteer:
                 continue
             score, end, matched = res
             if typ is not None and street.typ != typ:
+                if not street.distinctive:  # "chemin du lycée" is not "Rue du Lycée"
+                    continue
                 score -= 8
             elif typ is None:  # said without a type: the commonest types first
                 score += _TYPE_PRIOR.get(street.typ or "", 0.0)
@@ -271,7 +273,8 @@ class Gazetteer:
         places = [m for m in self.find_places(text) if not m.negated]
         if not places:
             return None
-        streets = [m for m in places if m.kind == "street"]
+        streets = [m for m in places if m.kind == "street" and m.anchored] or \
+            [m for m in places if m.kind == "street"]
         landmarks = [m for m in places if m.kind == "landmark"]
         main = streets[0] if streets else landmarks[0]
         start = min(m.start for m in (main, *landmarks[:1]))
@@ -357,7 +360,11 @@ class Gazetteer:
             best = self._best_at(words, i, None)
             if best is not None:
                 score, end, street = best
-                strict = score >= 88 and street.distinctive and (
+                # without a type word, a typo is only accepted on a long word with the same
+                # first letter ("gambeta"), never "laisse" for "Claisse" or "fois" for "Frois"
+                exact = any(w == c for c in street.core)
+                close = len(w) >= 6 and any(c[0] == w[0] and _sim(w, c) >= 88 for c in street.core)
+                strict = score >= 88 and street.distinctive and (exact or close) and (
                     words[i] not in self.common and words[i] not in OPTIONAL_WORDS)
                 if strict or (after_et and score >= 80):
                     m = self._street_match(text, words, spans, i, best, anchored=False)

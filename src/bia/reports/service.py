@@ -26,7 +26,8 @@ from bia.core.coltypes import utcnow
 from bia.core.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from bia.geo.pack import Pack
 from bia.intake.models import Report
-from bia.reports import integrity, prefill as prefiller, textutil
+from bia.reports import integrity, textutil
+from bia.reports import prefill as prefiller
 from bia.reports.fields import DATETIME_HINT, KIND_PREFIX, KINDS, spec_map, specs
 from bia.reports.models import DRAFT, VALIDATED, Document, DocumentVersion
 

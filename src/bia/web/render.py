@@ -36,12 +36,13 @@ VERSIONED_MAX_AGE = 365 * 24 * 3600  # ?v=<content hash> URLs never change conte
 
 def tile_url(settings: Settings) -> str | None:
     """The map's base layer, if the deployment configures one (the console works without)."""
-    value = getattr(settings, "map_tile_url", None)
-    return str(value) if value else None
+    return settings.map_tile_url or None
 
 
 def tile_attribution(settings: Settings) -> str:
-    return str(getattr(settings, "map_tile_attribution", "") or "")
+    """Credit the tile server by its host name (its licence usually asks for it)."""
+    url = tile_url(settings)
+    return f"Fond de carte : {urlsplit(url).netloc.replace('{s}.', '')}" if url else ""
 
 
 def content_security_policy(settings: Settings) -> str:

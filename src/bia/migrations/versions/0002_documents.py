@@ -37,7 +37,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('number')
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
-        batch_op.create_index('ix_document_day', ['commune_id', 'kind', 'requested_at'], unique=False)
+        batch_op.create_index('ix_document_day', ['commune_id', 'kind', 'requested_at'],
+                              unique=False)
 
     op.create_table('document_version',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -1,0 +1,146 @@
+"""Which rows are past their retention period, per kind of data.
+
+Selection is kept apart from action so that ``bia purge --dry-run`` runs exactly the same
+queries as the real purge and can show what would go. Every function takes ``now`` so that
+tests (and an operator catching up) can purge "as of" a date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bia.cases.models import Case
+from bia.cases.service import OPEN_STATES
+from bia.intake.models import Conversation, Delivery, Report
+from bia.privacy.anonymise import SUMMARY_MARK
+from bia.privacy.settings import PrivacySettings
+
+# report statuses after which BIA no longer needs to call the resident back
+CLOSED_REPORT_STATUSES = frozenset({"traite", "clos", "fusionne", "transmis"})
+FINISHED_DELIVERY_STATES = ("sent", "dead")
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """For each kind, the instant before which data is past its period (None: kept)."""
+
+    now: datetime
+    contact: datetime | None
+    text: datetime | None
+    audio: datetime | None
+    conversation: datetime | None
+    case: datetime | None
+    audit: datetime | None
+    delivery: datetime | None
+
+    @classmethod
+    def of(cls, privacy: PrivacySettings, now: datetime) -> Cutoffs:
+        def cut(kind: str) -> datetime | None:
+            period = privacy.period(kind)
+            return None if period is None else now - period
+        return cls(now=now, contact=cut("contact"), text=cut("text"), audio=cut("audio"),
+                   conversation=cut("conversation"), case=cut("case"), audit=cut("audit"),
+                   delivery=cut("delivery"))
+
+
+@dataclass
+class PurgePlan:
+    """Ids (or files) due for each action; ``counts`` is what the purge reports."""
+
+    expired_reports: list[int] = field(default_factory=list)
+    texts: list[int] = field(default_factory=list)
+    contacts: list[int] = field(default_factory=list)
+    conversations: list[str] = field(default_factory=list)
+    deliveries: list[int] = field(default_factory=list)
+    audio_files: list[Path] = field(default_factory=list)
+    audit_rows: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"reports_deleted": len(self.expired_reports), "texts_summarised": len(self.texts),
+                "contacts_removed": len(self.contacts),
+                "conversations_deleted": len(self.conversations),
+                "deliveries_deleted": len(self.deliveries),
+                "audio_files_deleted": len(self.audio_files),
+                "audit_rows_dropped": self.audit_rows}
+
+
+def expired_reports(session: Session, cut: Cutoffs) -> list[int]:
+    """Reports (with their case and documents) past the main-courante period."""
+    if cut.case is None:
+        return []
+    return list(session.scalars(select(Report.id).where(Report.received_at < cut.case)
+                                .order_by(Report.id)))
+
+
+def texts_due(session: Session, cut: Cutoffs, skip: set[int]) -> list[int]:
+    if cut.text is None:
+        return []
+    rows = session.scalars(select(Report.id).where(Report.received_at < cut.text,
+                                                   ~Report.text.startswith(SUMMARY_MARK))
+                           .order_by(Report.id))
+    return [rid for rid in rows if rid not in skip]
+
+
+def _closed_at(report: Report, case: Case | None) -> datetime | None:
+    """When BIA stopped needing the resident: the case's closure, else the report's end."""
+    if case is not None:
+        if case.status in OPEN_STATES:
+            return None
+        return case.closed_at or case.updated_at
+    return report.updated_at if report.status in CLOSED_REPORT_STATUSES else None
+
+
+def contacts_due(session: Session, cut: Cutoffs, skip: set[int]) -> list[int]:
+    """Contacts kept ``contact`` days after closure, and never longer than the text."""
+    if cut.contact is None and cut.text is None:
+        return []
+    due: list[int] = []
+    seen: set[int] = set(skip)
+    query = (select(Report, Case).outerjoin(Case, Case.report_id == Report.id)
+             .where(Report.contact.is_not(None)).order_by(Report.id))
+    for report, case in session.execute(query).tuples():
+        if not report.contact or report.id in seen:
+            continue
+        seen.add(report.id)
+        closed = _closed_at(report, case)
+        if (cut.contact is not None and closed is not None and closed < cut.contact) or (
+                cut.text is not None and report.received_at < cut.text):
+            due.append(report.id)
+    return due
+
+
+def conversations_due(session: Session, cut: Cutoffs) -> list[str]:
+    if cut.conversation is None:
+        return []
+    return list(session.scalars(select(Conversation.id)
+                                .where(Conversation.updated_at < cut.conversation)))
+
+
+def deliveries_due(session: Session, cut: Cutoffs, skip_reports: set[int]) -> list[int]:
+    """Finished deliveries only: a pending one is work still to do, not an archive."""
+    if cut.delivery is None:
+        return []
+    rows = session.execute(select(Delivery.id, Delivery.report_id)
+                           .where(Delivery.created_at < cut.delivery,
+                                  Delivery.state.in_(FINISHED_DELIVERY_STATES)))
+    return [did for did, rid in rows if rid not in skip_reports]
+
+
+def audio_files_due(folder: Path, cut: Cutoffs) -> list[Path]:
+    """Recordings older than the audio period, by file modification time."""
+    if cut.audio is None or not folder.is_dir():
+        return []
+    limit = cut.audio.timestamp()
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime < limit)
+
+
+def chunks(ids: list[int] | list[str], size: int = 500) -> Iterator[list[int] | list[str]]:
+    """Bound IN-lists: SQLite and PostgreSQL both cap bound parameters per statement."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
