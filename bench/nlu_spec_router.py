@@ -14,14 +14,33 @@ from bia.core.types import Location, RoutingDecision
 
 PM, PN, ST = "police_municipale", "police_nationale", "services_techniques"
 RULE = {
-    "bruit": "PMPN", "rassemblement": "PMPN", "ivresse": "PMPN", "mendicite": "PMPN",
-    "rodeo_vitesse": PN, "stationnement": "PMQ", "vehicule_abandonne": "PMQ",
-    "depot_sauvage": ST, "dejections": ST, "tags_degradations": ST, "eclairage": ST,
-    "voirie": ST, "animal": "PMPN", "vol_cambriolage": PN, "agression_violence": PN,
-    "violences_intrafamiliales": PN, "stupefiants": PN, "escroquerie": PN,
-    "incendie": "pompiers", "urgence_medicale": "samu", "secours_mer": "secours_en_mer",
-    "accident": "PMPN", "otv": "PMQ", "objet_perdu_trouve": "PMQ",
-    "conflit_voisinage": "mediation", "information": None, "autre": "PMPN",
+    "bruit": "PMPN",
+    "rassemblement": "PMPN",
+    "ivresse": "PMPN",
+    "mendicite": "PMPN",
+    "rodeo_vitesse": PN,
+    "stationnement": "PMQ",
+    "vehicule_abandonne": "PMQ",
+    "depot_sauvage": ST,
+    "dejections": ST,
+    "tags_degradations": ST,
+    "eclairage": ST,
+    "voirie": ST,
+    "animal": "PMPN",
+    "vol_cambriolage": PN,
+    "agression_violence": PN,
+    "violences_intrafamiliales": PN,
+    "stupefiants": PN,
+    "escroquerie": PN,
+    "incendie": "pompiers",
+    "urgence_medicale": "samu",
+    "secours_mer": "secours_en_mer",
+    "accident": "PMPN",
+    "otv": "PMQ",
+    "objet_perdu_trouve": "PMQ",
+    "conflit_voisinage": "mediation",
+    "information": None,
+    "autre": "PMPN",
 }
 NUMBER_ACTOR = {"17": PN, "18": "pompiers", "15": "samu", "196": "secours_en_mer"}
 
@@ -36,9 +55,16 @@ def pm_on_duty(at: datetime) -> bool:
 class SpecRouter:
     """The spec's category table as a router (first actor only matters here)."""
 
-    def route(self, *, category: str, zone: str | None, at: datetime, emergency: bool,
-              emergency_number: str | None = None,
-              extra_numbers: list[str] | None = None) -> RoutingDecision:
+    def route(
+        self,
+        *,
+        category: str,
+        zone: str | None,
+        at: datetime,
+        emergency: bool,
+        emergency_number: str | None = None,
+        extra_numbers: list[str] | None = None,
+    ) -> RoutingDecision:
         rule = RULE.get(category, "PMPN")
         on = pm_on_duty(at)
         first = (PM if on else PN) if rule == "PMPN" else PM if rule == "PMQ" else rule
@@ -46,12 +72,17 @@ class SpecRouter:
         if emergency and emergency_number in NUMBER_ACTOR:
             owner = NUMBER_ACTOR[emergency_number]
             actors = [owner, *[a for a in actors if a != owner]]
-        return RoutingDecision(category=category, actors=actors, emergency=emergency,
-                               emergency_number=emergency_number if emergency else None,
-                               extra_numbers=list(extra_numbers or []), on_duty=True,
-                               handled_when="dans les meilleurs délais",
-                               message=f"Votre signalement est transmis à {first}.",
-                               explanation="table de la spécification")
+        return RoutingDecision(
+            category=category,
+            actors=actors,
+            emergency=emergency,
+            emergency_number=emergency_number if emergency else None,
+            extra_numbers=list(extra_numbers or []),
+            on_duty=True,
+            handled_when="dans les meilleurs délais",
+            message=f"Votre signalement est transmis à {first}.",
+            explanation="table de la spécification",
+        )
 
 
 def make_router(pack_dir: Path) -> tuple[Any, Any, str]:

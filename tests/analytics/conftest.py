@@ -80,13 +80,13 @@ def planted_history(rng: np.random.Generator) -> pd.DataFrame:
     friday = pd.Timestamp("2024-04-05 23:00", tz="Europe/Paris")
     noise = pd.DataFrame({
         "t": [friday + pd.Timedelta(weeks=k, minutes=float(m))
-              for k, m in enumerate(rng.uniform(0, 179, 6))],
+              for k, m in enumerate([10, 70, 175, 25, 95, 160] + rng.uniform(0, 4, 6))],
         "lat": SQUARE[0] + rng.normal(0, 0.0002, 6),
         "lon": SQUARE[1] + rng.normal(0, 0.0003, 6), "category": "tapage"})
     monday = pd.Timestamp("2024-03-04 07:00", tz="Europe/Paris")
     rubbish = pd.DataFrame({
         "t": [monday + pd.Timedelta(weeks=k, minutes=float(m))
-              for k, m in enumerate(rng.uniform(0, 119, 8))],
+              for k, m in enumerate([5, 50, 110, 20, 80, 115, 35, 65] + rng.uniform(0, 4, 8))],
         "lat": CORNER[0] + rng.normal(0, 0.0001, 8),
         "lon": CORNER[1] + rng.normal(0, 0.0001, 8), "category": "dépôt sauvage"})
     return frame_of([noise_events(rng), noise, rubbish])

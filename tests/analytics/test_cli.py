@@ -142,3 +142,40 @@ def test_recurring_cli(app: typer.Typer, tmp_path: Path, planted) -> None:  # ty
     friday = next(p for p in patterns if p["category"] == "tapage")
     assert friday["weekdays"] == [4] and friday["hours"] == [23, 2]
     assert friday["count"] == 6
+
+
+def test_plan_hotspots_stats_nearrepeat(app: typer.Typer, events_csv: Path,
+                                        tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["forecast", "plan", str(events_csv), *COLS, "--until",
+                              "2024-04-15T22:00:00+02:00", "--crews", "2", "--model", "kde"])
+    assert res.exit_code == 0, res.output
+    plan = json.loads(res.stdout)
+    assert len(plan["crews"]) == 2 and 0 < plan["covered_share"] <= 1
+    assert plan["shift_start"].startswith("2024-04-15T22:00:00")
+
+    res = runner.invoke(app, ["analytics", "hotspots", str(events_csv), *COLS])
+    assert res.exit_code == 0, res.output
+    hot = json.loads(res.stdout)
+    assert hot and hot[0]["label"] == "point chaud"
+
+    zones = tmp_path / "zones.geojson"
+    zones.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"name": "Grande Plage"},
+        "geometry": {"type": "Polygon", "coordinates": [[[-1.561, 43.481], [-1.556, 43.481],
+                                                         [-1.556, 43.486], [-1.561, 43.486],
+                                                         [-1.561, 43.481]]]}}]}))
+    res = runner.invoke(app, ["analytics", "stats", str(events_csv), *COLS, "--from",
+                              "2024-03-01", "--to", "2024-04-01", "--baseline-from",
+                              "2024-01-01", "--baseline-to", "2024-03-01", "--zones",
+                              str(zones)])
+    assert res.exit_code == 0, res.output
+    stats = json.loads(res.stdout)
+    assert stats["zones"][0]["zone"] == "Grande Plage" and stats["zones"][0]["count"] > 0
+    assert stats["trend"][0]["verdict"] in ("hausse significative", "baisse significative",
+                                            "variation dans le bruit")
+
+    res = runner.invoke(app, ["analytics", "nearrepeat", str(events_csv), *COLS,
+                              "--permutations", "19"])
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.stdout)["knox"]) == 9

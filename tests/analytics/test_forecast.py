@@ -105,3 +105,20 @@ def test_patrol_plan_covers_the_riskiest_cells(synthetic) -> None:  # type: igno
     assert v[0].start == pd.Timestamp(UNTIL) and v[-1].end == pd.Timestamp(UNTIL) + pd.Timedelta(
         hours=8)
     assert "équipage" in plan.as_dict()["explanation"]
+
+
+def test_patrol_found_events_can_be_down_weighted(synthetic) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(10)
+    ev = synthetic(rng, hot_share=0.0)
+    # A patrol keeps "finding" events where it patrols: 80 events at one corner.
+    n = 80
+    patrol = pd.DataFrame({
+        "t": pd.Timestamp("2024-03-20", tz="UTC") + pd.to_timedelta(rng.uniform(0, 25, n), "D"),
+        "lat": 43.475 + rng.normal(0, 0.0002, n), "lon": -1.567 + rng.normal(0, 0.0002, n),
+        "category": "tapage", "source": "patrol", "event_id": [f"p{i}" for i in range(n)]})
+    both = pd.concat([ev, patrol], ignore_index=True)
+    full = forecast_cells(both, UNTIL, "7d", model="naive", source_weights={})
+    none = forecast_cells(both, UNTIL, "7d", model="naive", source_weights={"patrol": 0.0})
+    half = forecast_cells(both, UNTIL, "7d", model="naive")  # default: patrol counts 0.5
+    corner = full["score"].idxmax()
+    assert none.loc[corner, "score"] < half.loc[corner, "score"] < full.loc[corner, "score"]

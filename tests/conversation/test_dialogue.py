@@ -21,11 +21,14 @@ def run(nlu, router, locate, turns, at=AT):  # type: ignore[no-untyped-def]
         json.dumps(state)  # the channel stores it between turns
         out.append(turn)
         if turn.record:
-            decision = router.route(category=state["category"],
-                                    zone=(state["location"] or {}).get("zone"), at=at,
-                                    emergency=state["emergency"],
-                                    emergency_number=state["emergency_number"],
-                                    extra_numbers=state["extra_numbers"])
+            decision = router.route(
+                category=state["category"],
+                zone=(state["location"] or {}).get("zone"),
+                at=at,
+                emergency=state["emergency"],
+                emergency_number=state["emergency_number"],
+                extra_numbers=state["extra_numbers"],
+            )
             _, state = dialogue.confirm_recorded(state, "BIA-TEST-1", decision)
     return out, state
 
@@ -34,16 +37,33 @@ def test_greeting_says_who_it_is_and_not_the_17() -> None:
     reply, state = dialogue.start(AT)
     assert "assistant automatique" in reply and "Mairie de Biarritz" in reply
     assert "pas le 17" in reply and "112" in reply and "agent" in reply
-    for key in ("category", "emergency", "emergency_number", "actors", "location", "occurred_at",
-                "missing", "done", "tracking_code"):
+    for key in (
+        "category",
+        "emergency",
+        "emergency_number",
+        "actors",
+        "location",
+        "occurred_at",
+        "missing",
+        "done",
+        "tracking_code",
+    ):
         assert key in state
     json.dumps(state)
 
 
-def test_emergency_number_comes_first_and_is_recorded_at_once(nlu: LocalNlu, router, locate) -> None:
-    turns, state = run(nlu, router, locate, [
-        "il y a le feu dans la cuisine de l'appartement d'en face, ça fume énormément",
-        "au 6 rue Pellot"])
+def test_emergency_number_comes_first_and_is_recorded_at_once(
+    nlu: LocalNlu, router, locate
+) -> None:
+    turns, state = run(
+        nlu,
+        router,
+        locate,
+        [
+            "il y a le feu dans la cuisine de l'appartement d'en face, ça fume énormément",
+            "au 6 rue Pellot",
+        ],
+    )
     first = turns[0]
     assert first.record
     assert first.reply.index("18") < first.reply.index("?")  # the number before any question
@@ -53,12 +73,18 @@ def test_emergency_number_comes_first_and_is_recorded_at_once(nlu: LocalNlu, rou
 
 
 def test_full_report_with_correction(nlu: LocalNlu, router, locate) -> None:
-    turns, state = run(nlu, router, locate, [
-        "le réverbère devant chez moi est éteint",
-        "rue de la Paix, au numéro 6",
-        "non pardon, c'est rue de la Poste, pas rue de la Paix",
-        "depuis lundi",
-        "oui c'est bien ça"])
+    turns, state = run(
+        nlu,
+        router,
+        locate,
+        [
+            "le réverbère devant chez moi est éteint",
+            "rue de la Paix, au numéro 6",
+            "non pardon, c'est rue de la Poste, pas rue de la Paix",
+            "depuis lundi",
+            "oui c'est bien ça",
+        ],
+    )
     assert "Où" in turns[0].reply  # the place is asked first
     assert not any(t.record for t in turns[:-1]) and turns[-1].record
     assert state["category"] == "eclairage" and state["location"]["street"] == "Rue de la Poste"
@@ -66,18 +92,35 @@ def test_full_report_with_correction(nlu: LocalNlu, router, locate) -> None:
     assert state["actors"] == ["services_techniques"]
 
 
-def test_complete_first_message_goes_straight_to_confirmation(nlu: LocalNlu, router, locate) -> None:
-    turns, state = run(nlu, router, locate, [
-        "Bonsoir, depuis 23h la musique est très forte au 9 rue Mazagran, ça ne s'arrête pas",
-        "oui"])
+def test_complete_first_message_goes_straight_to_confirmation(
+    nlu: LocalNlu, router, locate
+) -> None:
+    turns, state = run(
+        nlu,
+        router,
+        locate,
+        [
+            "Bonsoir, depuis 23h la musique est très forte au 9 rue Mazagran, ça ne s'arrête pas",
+            "oui",
+        ],
+    )
     assert "Est-ce correct" in turns[0].reply and "Rue Mazagran" in turns[0].reply
     assert turns[1].record and state["category"] == "bruit"
 
 
 def test_correction_during_confirmation(nlu: LocalNlu, router, locate) -> None:
-    turns, state = run(nlu, router, locate, [
-        "des tags sur la façade de l'école", "rue Jules Ferry", "cette nuit",
-        "non, c'est avenue Jaulerry, pas rue Jules Ferry", "oui"])
+    turns, state = run(
+        nlu,
+        router,
+        locate,
+        [
+            "des tags sur la façade de l'école",
+            "rue Jules Ferry",
+            "cette nuit",
+            "non, c'est avenue Jaulerry, pas rue Jules Ferry",
+            "oui",
+        ],
+    )
     assert "corrigé" in turns[3].reply and not turns[3].record
     assert turns[4].record and state["location"]["street"] == "Avenue Jaulerry"
 
@@ -91,18 +134,32 @@ def test_not_understood_twice_offers_a_person(nlu: LocalNlu, router, locate) -> 
 
 
 def test_information_is_answered_without_recording(nlu: LocalNlu, router, locate) -> None:
-    turns, state = run(nlu, router, locate, [
-        "à quelle heure ouvre la police municipale le samedi ?",
-        "et comment je porte plainte ?", "merci, bonne journée"])
+    turns, state = run(
+        nlu,
+        router,
+        locate,
+        [
+            "à quelle heure ouvre la police municipale le samedi ?",
+            "et comment je porte plainte ?",
+            "merci, bonne journée",
+        ],
+    )
     assert not any(t.record for t in turns)
     assert "05 59" in turns[0].reply and "pre-plainte-en-ligne.gouv.fr" in turns[1].reply
     assert state["category"] == "information" and state["done"] and state["tracking_code"] is None
 
 
 def test_emergency_mid_conversation(nlu: LocalNlu, router, locate) -> None:
-    turns, state = run(nlu, router, locate, [
-        "il y a des jeunes qui crient dans la rue", "devant le 15 avenue de la République",
-        "attendez, il y en a un qui vient de se faire frapper, il saigne"])
+    turns, state = run(
+        nlu,
+        router,
+        locate,
+        [
+            "il y a des jeunes qui crient dans la rue",
+            "devant le 15 avenue de la République",
+            "attendez, il y en a un qui vient de se faire frapper, il saigne",
+        ],
+    )
     assert turns[2].record and turns[2].reply.startswith("Appelez immédiatement le 17")
     assert state["category"] == "agression_violence" and state["emergency_number"] == "17"
     assert "15" in state["extra_numbers"]
@@ -110,12 +167,24 @@ def test_emergency_mid_conversation(nlu: LocalNlu, router, locate) -> None:
 
 def test_recorded_reply_gives_code_and_handler(nlu: LocalNlu, router, locate) -> None:
     reply, state = dialogue.start(AT)
-    turn = dialogue.step(state, "une voiture bloque la sortie de mon garage au 17 avenue Carnot depuis 7h, une golf noire",
-                         AT, nlu, router, locate)
+    turn = dialogue.step(
+        state,
+        "une voiture bloque la sortie de mon garage au 17 avenue Carnot depuis 7h, une golf noire",
+        AT,
+        nlu,
+        router,
+        locate,
+    )
     turn = dialogue.step(turn.state, "oui", AT, nlu, router, locate)
     assert turn.record
-    decision = router.route(category=turn.state["category"], zone="centre", at=AT, emergency=False,
-                            emergency_number=None, extra_numbers=[])
+    decision = router.route(
+        category=turn.state["category"],
+        zone="centre",
+        at=AT,
+        emergency=False,
+        emergency_number=None,
+        extra_numbers=[],
+    )
     reply, state = dialogue.confirm_recorded(turn.state, "BIA-42", decision)
     assert "BIA-42" in reply and "police_municipale" in reply
     assert state["tracking_code"] == "BIA-42" and state["done"]

@@ -15,29 +15,45 @@ from bia.conversation.nlu import LocalNlu, NluBackend, get_nlu
 AT = datetime.fromisoformat("2026-07-26T23:30:00+02:00")
 
 
-@pytest.mark.parametrize(("text", "category", "number"), [
-    ("des jeunes font du bruit et un s'est fait frapper devant le bar", "agression_violence", "17"),
-    ("deux mecs se battent au couteau rue Gambetta", "agression_violence", "17"),
-    ("au feu ! de la fumée sort du 3e étage", "incendie", "18"),
-    ("ça sent le gaz très fort dans l'escalier", "incendie", "18"),
-    ("ma voisine ne respire plus, elle est par terre", "urgence_medicale", "15"),
-    ("un nageur se noie près des rochers, il fait des signes", "secours_mer", "196"),
-    ("il y a quelqu'un dans ma maison, j'entends du bruit en bas, je suis cachée", "vol_cambriolage", "17"),
-    ("un piéton vient d'être renversé, il saigne et ne bouge plus", "accident", "18"),
-])
-def test_emergencies_get_the_right_number(nlu: LocalNlu, text: str, category: str, number: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "category", "number"),
+    [
+        (
+            "des jeunes font du bruit et un s'est fait frapper devant le bar",
+            "agression_violence",
+            "17",
+        ),
+        ("deux mecs se battent au couteau rue Gambetta", "agression_violence", "17"),
+        ("au feu ! de la fumée sort du 3e étage", "incendie", "18"),
+        ("ça sent le gaz très fort dans l'escalier", "incendie", "18"),
+        ("ma voisine ne respire plus, elle est par terre", "urgence_medicale", "15"),
+        ("un nageur se noie près des rochers, il fait des signes", "secours_mer", "196"),
+        (
+            "il y a quelqu'un dans ma maison, j'entends du bruit en bas, je suis cachée",
+            "vol_cambriolage",
+            "17",
+        ),
+        ("un piéton vient d'être renversé, il saigne et ne bouge plus", "accident", "18"),
+    ],
+)
+def test_emergencies_get_the_right_number(
+    nlu: LocalNlu, text: str, category: str, number: str
+) -> None:
     a = nlu.analyze(text, AT)
     assert a.emergency and a.emergency_number == number
     assert a.category == category
 
 
-@pytest.mark.parametrize("text", [
-    "un automobiliste m'a insulté après un accrochage, il est reparti, personne n'est blessé",
-    "on m'a volé mon vélo hier soir devant la gare",
-    "accrochage sur le parking, pas de blessé, juste de la tôle",
-    "les voisins font la fête avec la musique à fond",
-    "oui",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "un automobiliste m'a insulté après un accrochage, il est reparti, personne n'est blessé",
+        "on m'a volé mon vélo hier soir devant la gare",
+        "accrochage sur le parking, pas de blessé, juste de la tôle",
+        "les voisins font la fête avec la musique à fond",
+        "oui",
+    ],
+)
 def test_not_emergencies(nlu: LocalNlu, text: str) -> None:
     a = nlu.analyze(text, AT)
     assert not a.emergency and a.emergency_number is None
@@ -56,15 +72,20 @@ def test_extra_numbers(nlu: LocalNlu) -> None:
     assert deaf.emergency_number == "114" and "18" in deaf.extra_numbers
 
 
-@pytest.mark.parametrize(("text", "category"), [
-    ("vla encore une caisse garee sur le trottoir devant l ecole", "stationnement"),
-    ("le lampadere devant chez moi marche plu", "eclairage"),
-    ("à quelle heure ouvre la police municipale le dimanche ?", "information"),
-    ("comment porter plainte pour une escroquerie ?", "information"),
-    ("mon voisin me cherche des histoires depuis deux ans pour la haie, je voudrais une médiation",
-     "conflit_voisinage"),
-    ("des tags sur le mur de l'école maternelle", "tags_degradations"),
-])
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("vla encore une caisse garee sur le trottoir devant l ecole", "stationnement"),
+        ("le lampadere devant chez moi marche plu", "eclairage"),
+        ("à quelle heure ouvre la police municipale le dimanche ?", "information"),
+        ("comment porter plainte pour une escroquerie ?", "information"),
+        (
+            "mon voisin me cherche des histoires depuis deux ans pour la haie, je voudrais une médiation",
+            "conflit_voisinage",
+        ),
+        ("des tags sur le mur de l'école maternelle", "tags_degradations"),
+    ],
+)
 def test_categories(nlu: LocalNlu, text: str, category: str) -> None:
     assert nlu.analyze(text, AT).category == category
 
@@ -76,17 +97,32 @@ def test_street_in_a_misspelled_message(nlu: LocalNlu) -> None:
 
 
 def test_time_and_details(nlu: LocalNlu) -> None:
-    a = nlu.analyze("deux hommes dans une clio grise immatriculée ab 123 cd, hier soir vers 23h", AT)
+    a = nlu.analyze(
+        "deux hommes dans une clio grise immatriculée ab 123 cd, hier soir vers 23h", AT
+    )
     assert a.occurred_at.isoformat() == "2026-07-25T23:00:00+02:00"
     assert a.details["plate"] == "AB-123-CD" and a.details["people_count"] == 2
     assert a.details["vehicle_make"] == "clio" and a.details["vehicle_colour"] == "grise"
     assert normalize_plate("ab123cd") == "AB-123-CD" and normalize_plate("12345") is None
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "\x00\x01\x02", "1234567890", "😡😡😡🔥", "?!?!", "a" * 10_000,
-    "la musique " * 1500, "Привет, как дела?", "مرحبا", None, "\u202e\u200b rue\tgambetta\r\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\x00\x01\x02",
+        "1234567890",
+        "😡😡😡🔥",
+        "?!?!",
+        "a" * 10_000,
+        "la musique " * 1500,
+        "Привет, как дела?",
+        "مرحبا",
+        None,
+        "\u202e\u200b rue\tgambetta\r\n",
+    ],
+)
 def test_odd_input_never_crashes(nlu: LocalNlu, text) -> None:  # type: ignore[no-untyped-def]
     a = nlu.analyze(text, AT)
     assert a.category
@@ -113,9 +149,11 @@ def test_registry_and_protocol(nlu: LocalNlu) -> None:
 
 
 def test_throughput(nlu: LocalNlu) -> None:
-    texts = ["musique très forte au 9 rue Mazagran depuis 23h",
-             "un homme ivre allongé par terre ne répond plus devant le casino",
-             "voiture garée sur le trottoir bd du gal de gaulle"] * 100
+    texts = [
+        "musique très forte au 9 rue Mazagran depuis 23h",
+        "un homme ivre allongé par terre ne répond plus devant le casino",
+        "voiture garée sur le trottoir bd du gal de gaulle",
+    ] * 100
     t0 = time.perf_counter()
     for t in texts:
         nlu.analyze(t, AT)

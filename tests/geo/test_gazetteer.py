@@ -19,40 +19,54 @@ SHARED = ROOT.parent / "shared" / "data" / "geo"
 def gaz() -> Gazetteer:
     """Biarritz streets from the shared OSM extract (independent of the pack being written)."""
     with (SHARED / "biarritz_streets.csv").open(encoding="utf-8") as f:
-        streets = [StreetEntry(r["name"], r["street_type"], float(r["label_lat"]), float(r["label_lon"]))
-                   for r in csv.DictReader(f) if r["commune"] == "Biarritz"]
-    landmarks = [LandmarkEntry("mairie", "Hôtel de Ville", ("mairie", "hôtel de ville"), "lieu",
-                               43.4834, -1.5585),
-                 LandmarkEntry("gare-du-midi", "Gare du Midi", (), "lieu", 43.4793, -1.558),
-                 LandmarkEntry("halles", "Les Halles", ("marché",), "lieu", 43.4807, -1.5596)]
+        streets = [
+            StreetEntry(r["name"], r["street_type"], float(r["label_lat"]), float(r["label_lon"]))
+            for r in csv.DictReader(f)
+            if r["commune"] == "Biarritz"
+        ]
+    landmarks = [
+        LandmarkEntry(
+            "mairie", "Hôtel de Ville", ("mairie", "hôtel de ville"), "lieu", 43.4834, -1.5585
+        ),
+        LandmarkEntry("gare-du-midi", "Gare du Midi", (), "lieu", 43.4793, -1.558),
+        LandmarkEntry("halles", "Les Halles", ("marché",), "lieu", 43.4807, -1.5596),
+    ]
     return Gazetteer(streets, landmarks)
 
 
-@pytest.mark.parametrize(("said", "official"), [
-    ("rue gambeta", "Rue Gambetta"),
-    ("av edouard 7", "Avenue Édouard VII"),
-    ("avenue edouard vii", "Avenue Édouard VII"),
-    ("bd du gal de gaulle", "Boulevard du Général de Gaulle"),
-    ("BOULEVARD DU GENERAL DE GAULLE", "Boulevard du Général de Gaulle"),
-    ("av. du Mal Joffre", "Avenue du Maréchal Joffre"),
-    ("avenue Foch", "Avenue du Maréchal Foch"),
-    ("rue du Dr Laborde", "Rue du Docteur Laborde"),
-    ("place Clemenceau", "Place Georges Clemenceau"),
-    ("rue du port vieux", "Rue du Port-Vieux"),
-    ("au rond point de l'europe", "Rond-Point de l'Europe"),
-    ("ca se passe vers gambetta", "Rue Gambetta"),  # no type word, distinctive name
-])
+@pytest.mark.parametrize(
+    ("said", "official"),
+    [
+        ("rue gambeta", "Rue Gambetta"),
+        ("av edouard 7", "Avenue Édouard VII"),
+        ("avenue edouard vii", "Avenue Édouard VII"),
+        ("bd du gal de gaulle", "Boulevard du Général de Gaulle"),
+        ("BOULEVARD DU GENERAL DE GAULLE", "Boulevard du Général de Gaulle"),
+        ("av. du Mal Joffre", "Avenue du Maréchal Joffre"),
+        ("avenue Foch", "Avenue du Maréchal Foch"),
+        ("rue du Dr Laborde", "Rue du Docteur Laborde"),
+        ("place Clemenceau", "Place Georges Clemenceau"),
+        ("rue du port vieux", "Rue du Port-Vieux"),
+        ("au rond point de l'europe", "Rond-Point de l'Europe"),
+        ("ca se passe vers gambetta", "Rue Gambetta"),  # no type word, distinctive name
+    ],
+)
 def test_spellings_find_the_official_name(gaz: Gazetteer, said: str, official: str) -> None:
     loc = gaz.find(f"il y a un souci {said} ce soir")
     assert loc is not None and loc.street == official
     assert loc.lat is not None and loc.zone is None  # the zone is the geo layer's job
 
 
-@pytest.mark.parametrize(("said", "number"), [
-    ("au 12 rue Gambetta", "12"), ("12 bis rue Gambetta", "12 bis"),
-    ("rue Gambetta n°12", "12"), ("devant le 12 rue Gambetta", "12"),
-    ("rue Gambetta, au numéro 30", "30"),
-])
+@pytest.mark.parametrize(
+    ("said", "number"),
+    [
+        ("au 12 rue Gambetta", "12"),
+        ("12 bis rue Gambetta", "12 bis"),
+        ("rue Gambetta n°12", "12"),
+        ("devant le 12 rue Gambetta", "12"),
+        ("rue Gambetta, au numéro 30", "30"),
+    ],
+)
 def test_house_numbers(gaz: Gazetteer, said: str, number: str) -> None:
     loc = gaz.find(said)
     assert loc is not None and loc.street == "Rue Gambetta" and loc.number == number
@@ -63,10 +77,18 @@ def test_times_and_counts_are_not_house_numbers(gaz: Gazetteer) -> None:
     assert loc is not None and loc.number is None
 
 
-@pytest.mark.parametrize("text", [
-    "la poste est fermée", "il fait beau sur la plage", "ça ne marche plus", "pas de bruit",
-    "mon voisin laisse sa haie déborder", "on s'est disputés dix fois", "le port est calme",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la poste est fermée",
+        "il fait beau sur la plage",
+        "ça ne marche plus",
+        "pas de bruit",
+        "mon voisin laisse sa haie déborder",
+        "on s'est disputés dix fois",
+        "le port est calme",
+    ],
+)
 def test_common_words_are_not_streets(gaz: Gazetteer, text: str) -> None:
     loc = gaz.find(text)
     assert loc is None or loc.street is None

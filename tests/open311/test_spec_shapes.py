@@ -54,7 +54,7 @@ def test_services_list_every_category_but_information(o311: TestClient, ctx: Con
     assert by_code["ivresse"]["metadata"] is True  # may become an emergency: one question
     root = ET.fromstring(o311.get("/open311/v2/services.xml").content)
     assert root.tag == "services" and len(root.findall("service")) == len(services)
-    assert root.find("service/metadata").text in ("true", "false")  # type: ignore[union-attr]
+    assert root.findtext("service/metadata") in ("true", "false")
 
 
 def test_service_definition_shapes(o311: TestClient) -> None:
@@ -101,3 +101,10 @@ def test_errors_follow_the_spec_shape_in_french(o311: TestClient) -> None:
     assert root.find("error/code").text == "404"  # type: ignore[union-attr]
     ok = o311.get("/open311/v2/services.json?jurisdiction_id=64122")
     assert ok.status_code == 200
+
+
+def test_wrong_method_is_405_in_the_spec_shape(o311: TestClient) -> None:
+    response = o311.delete("/open311/v2/requests.json")
+    assert response.status_code == 405
+    assert response.json()[0]["code"] == 405 and "DELETE" in response.json()[0]["description"]
+    assert o311.put("/open311/v2/requests/1.xml").headers["content-type"].startswith("text/xml")

@@ -64,7 +64,7 @@ def free_port() -> int:
 class LiveServer:
     """uvicorn in a thread on a free loopback port, serving the app over the test database."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: Any) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
@@ -88,16 +88,14 @@ class LiveServer:
 
 @pytest.fixture
 def make_server(ctx: Context, settings: Settings) -> Iterator[Callable[..., LiveServer]]:
-    """Start servers on demand (optionally with extra routers, e.g. a fake conversation API)."""
+    """Start servers on demand; ``wrap`` may put an ASGI app in front (e.g. a fake API)."""
     from bia.api.app import create_app
 
     started: list[LiveServer] = []
 
-    def start(extra: Callable[[FastAPI], None] | None = None) -> LiveServer:
+    def start(wrap: Callable[[FastAPI], Any] | None = None) -> LiveServer:
         app = create_app(settings, context=ctx)
-        if extra is not None:
-            extra(app)
-        server = LiveServer(app).__enter__()
+        server = LiveServer(wrap(app) if wrap is not None else app).__enter__()
         started.append(server)
         return server
 
@@ -133,14 +131,24 @@ class PageProbe:
                                            **context_args)
         self.page = self.context.new_page()
         self.errors: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
-                     else None)
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("response", self._response)
 
-    def shot(self, name: str) -> Path:
+    def _console(self, message: Any) -> None:
+        # error statuses of pages and API calls are part of the tests (401, 403, 409…);
+        # broken assets are caught by _response, CSP violations and script errors here
+        if message.type == "error" and "Failed to load resource" not in message.text:
+            self.errors.append(message.text)
+
+    def _response(self, response: Any) -> None:
+        if "/static/" in response.url and response.status >= 400:
+            self.errors.append(f"{response.status} {response.url}")
+
+    def shot(self, name: str, full_page: bool = True) -> Path:
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def close(self) -> None:
@@ -158,5 +166,12 @@ def tab(browser: Any) -> Iterator[PageProbe]:
 def phone(browser: Any) -> Iterator[PageProbe]:
     probe = PageProbe(browser, viewport={"width": 390, "height": 844}, is_mobile=True,
                       has_touch=True, device_scale_factor=2)
+    yield probe
+    probe.close()
+
+
+@pytest.fixture
+def tablet(browser: Any) -> Iterator[PageProbe]:
+    probe = PageProbe(browser, viewport={"width": 820, "height": 1180}, has_touch=True)
     yield probe
     probe.close()

@@ -10,10 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from bia.cases.models import AuditLog, StaffUser
-from bia.context import Context
+from bia.context import Context, build_context
+from bia.core.settings import Settings
 from bia.intake.models import Report
-from tests.web.conftest import PASSWORD
 
+PASSWORD = "un-mot-de-passe-long"  # as in conftest.staff
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 
@@ -81,6 +82,36 @@ def test_lockout_message_after_repeated_failures(client: TestClient, staff: None
     locked = login(client, "agent1")
     assert "Compte verrouillé" in locked.text  # type: ignore[attr-defined]
     assert "bia_session" not in locked.headers.get("set-cookie", "")  # type: ignore[attr-defined]
+
+
+def test_login_returns_to_the_filtered_queue(client: TestClient, staff: None) -> None:
+    first = client.get("/console?zone=centre&categorie=bruit", follow_redirects=False)
+    assert first.headers["location"] == (
+        "/console/connexion?suite=/console%3Fzone%3Dcentre%26categorie%3Dbruit")
+    form = client.get(first.headers["location"]).text
+    assert 'name="suite" value="/console?zone=centre&amp;categorie=bruit"' in form
+    done = client.post("/console/connexion", follow_redirects=False, data={
+        "username": "agent1", "password": PASSWORD, "csrf": csrf_of(form),
+        "suite": "/console?zone=centre&categorie=bruit"})
+    assert done.headers["location"] == "/console?zone=centre&categorie=bruit"
+
+
+def test_map_tiles_come_from_the_setting_and_the_csp_allows_them(
+        ctx: Context, settings: Settings, staff: None) -> None:
+    from bia.api.app import create_app
+
+    tiled = settings.model_copy(update={"map_tile_url":
+                                        "https://{s}.tuiles.example.org/{z}/{x}/{y}.png"})
+    context = build_context(tiled)
+    try:
+        with TestClient(create_app(tiled, context=context)) as client:
+            login(client, "agent1")
+            page = client.get("/console")
+    finally:
+        context.close()
+    assert 'data-tiles="https://{s}.tuiles.example.org/{z}/{x}/{y}.png"' in page.text
+    assert "img-src 'self' data: https://*.tuiles.example.org;" in \
+        page.headers["content-security-policy"]
 
 
 def test_login_sets_the_session_cookie_and_redirects_inside_the_console_only(

@@ -82,6 +82,7 @@ def backtest(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Time
     hd = h / pd.Timedelta(1, "D")
     rows: list[dict[str, object]] = []
     seconds: dict[str, float] = {}
+    last_seconds: dict[str, float] = {}
     built = {m: get_model(m, **dict((model_params or {}).get(m, {}))) for m in models}
     for k, o in enumerate(starts):
         od = float(to_days(o))
@@ -91,11 +92,21 @@ def backtest(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Time
         total = float(len(window))
         if total == 0:
             continue
+        done: dict[str, np.ndarray] = {}
         for name, model in built.items():
             tic = time.perf_counter()
-            rng = np.random.default_rng([seed, k])
-            scores = model.predict(history, grid, od, hd, rng)
-            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - tic
+            members = getattr(model, "members", None)
+            if members and all(m in done for m in members):
+                # An ensemble of models already scored on this window: reuse their output.
+                scores = model.combine(done)  # type: ignore[attr-defined]
+                seconds[name] = seconds.get(name, 0.0) + sum(
+                    last_seconds[m] for m in members)
+            else:
+                rng = np.random.default_rng([seed, k])
+                scores = model.predict(history, grid, od, hd, rng)
+            last_seconds[name] = time.perf_counter() - tic
+            seconds[name] = seconds.get(name, 0.0) + last_seconds[name]
+            done[name] = scores
             res = score_window(scores, counts, fractions, total)
             for f in fractions:
                 rows.append({"model": name, "origin": o, "fraction": f, "events": total,

@@ -112,7 +112,8 @@ def _places(x: np.ndarray, y: np.ndarray, radius: float, min_events: int,
 
 
 def _scan_place(members: np.ndarray, day: np.ndarray, hbin: np.ndarray, week: np.ndarray,
-                dayno: np.ndarray, profile: np.ndarray, bins: int, max_len: int, min_weeks: int, category: str
+                dayno: np.ndarray, profile: np.ndarray, bins: int, max_len: int,
+                min_weeks: int, category: str
                 ) -> tuple[list[_Candidate], int]:
     """Candidates reaching ``min_weeks``, and the number of windows tested (for BH)."""
     d, h, wk, dn = day[members], hbin[members], week[members], dayno[members]
@@ -191,7 +192,8 @@ def find_recurring(events: pd.DataFrame, *, tz: str = "Europe/Paris",
             np.add.at(own, (day[glob], hbin[glob]), 1)
             rest = total - own
             profile = (rest + prior_events / (7 * bins)) / (rest.sum() + prior_events)
-            found, tested = _scan_place(glob, day, hbin, week, dayno, profile, bins, max_hours, min_weeks, str(cat))
+            found, tested = _scan_place(glob, day, hbin, week, dayno, profile, bins,
+                                        max_hours, min_weeks, str(cat))
             candidates.extend(found)
             n_tests += tested
     if not candidates:

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import shapely
 from scipy import stats
 from shapely import Geometry, contains_xy
-from shapely.ops import transform as shp_transform
 
 from bia.analytics.forecast import grid_for, prepare
 from bia.analytics.multitest import benjamini_hochberg
@@ -61,7 +61,8 @@ def counts_by_zone(events: pd.DataFrame, zones: Mapping[str, Geometry],
     for name, geom in zones.items():
         c = geom.centroid
         proj = LocalProjection(round(c.x, 3), round(c.y, 3))
-        km2 = shp_transform(lambda x, y, p=proj: p.forward(x, y), geom).area / 1e6
+        km2 = shapely.transform(
+            geom, lambda xy, p=proj: np.column_stack(p.forward(xy[:, 0], xy[:, 1]))).area / 1e6
         n = int(counts.get(name, 0))
         rows.append({"zone": name, "count": n, "per_day": n / days, "area_km2": km2,
                      "per_km2": n / km2 if km2 else np.nan,

@@ -7,23 +7,23 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from bia import __version__
-from bia.api import analytics, assistant, auth, cases, health, public
+from bia.api import analytics, assistant, auth, cases, health, open311, public
 from bia.api.errors import install_error_handlers
 from bia.api.security import install_security
 from bia.context import Context, build_context
 from bia.core.settings import Settings, get_settings
 from bia.intake.worker import OutboxWorker
+from bia.ops.metrics import MetricsMiddleware
+from bia.ops.metrics import router as metrics_router
+from bia.web.setup import install as install_web
 
 log = logging.getLogger("bia.http")
-STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 
 DESCRIPTION = """API de BIA 64 200, l'assistant de tranquillité publique de la commune.
 
@@ -52,7 +52,6 @@ def create_app(settings: Settings | None = None, context: Context | None = None,
     app.state.ctx = context or build_context(settings)
     install_error_handlers(app)
     install_security(app, settings)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -75,11 +74,14 @@ def create_app(settings: Settings | None = None, context: Context | None = None,
                         "status": response.status_code, "duration_ms": duration})
         return response
 
+    app.add_middleware(MetricsMiddleware)
+    app.include_router(metrics_router)
     app.include_router(health.router)
     app.include_router(public.router)
     app.include_router(assistant.router)
     app.include_router(auth.router)
+    install_web(app)  # pages, SSE and static files; before cases: /cases/stream beats /cases/{id}
     app.include_router(cases.router)
     app.include_router(analytics.router)
-    __import__("bia.web.setup", fromlist=["install"]).install(app)  # pages, SSE, static
+    app.include_router(open311.router)
     return app

@@ -195,6 +195,11 @@ async def create_request(fmt: str, request: Request, ctx: ContextDep) -> Respons
 
 @router.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                   include_in_schema=False)
-def not_found(rest: str) -> Response:
-    fmt = rest.rsplit(".", 1)[-1] if "." in rest else "json"
+def not_found(rest: str, request: Request) -> Response:
+    stem, _, fmt = rest.rpartition(".")
+    fmt = fmt if stem else "json"
+    if stem in ("discovery", "services", "requests") or stem.startswith(("services/",
+                                                                          "requests/")):
+        return error_response(fmt, Open311Error(405, f"Méthode {request.method} non autorisée "
+                                                     f"sur /open311/v2/{rest}."))
     return error_response(fmt, Open311Error(404, f"Ressource Open311 inconnue : /{rest}."))

@@ -94,7 +94,6 @@ async def queue_events(request: Request, ctx: Context, commune_id: int, *,
 async def stream(request: Request, ctx: ContextDep) -> StreamingResponse:
     """Same authentication as the other case routes (bearer token or console cookie)."""
     _, commune_id = await run_in_threadpool(_authenticate, request, ctx)
-    poll_s = float(getattr(ctx.settings, "queue_poll_s", POLL_S) or POLL_S)
     return StreamingResponse(
-        queue_events(request, ctx, commune_id, poll_s=poll_s), media_type="text/event-stream",
+        queue_events(request, ctx, commune_id), media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

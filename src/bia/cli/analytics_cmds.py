@@ -53,6 +53,9 @@ CellM = Annotated[float, typer.Option("--cell-m", help="Grid cell size in metres
 Area = Annotated[str, typer.Option("--area", help="Study area: 'support' (cells near past "
                                                   "events) or 'bbox'.")]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
+PatrolWeight = Annotated[float, typer.Option(
+    "--patrol-weight", help="Weight of patrol-found events in the models (feedback-loop "
+                            "guard; resident reports weigh 1).")]
 
 
 def _fail(exc: AnalyticsError) -> None:
@@ -101,7 +104,7 @@ def predict_cmd(
     x_col: XCol = None, y_col: YCol = None, epsg: Epsg = None,
     category_col: CatCol = None, category: Category = None, id_col: IdCol = None,
     source_col: SourceCol = None, preset: Preset = None, tz: Tz = None,
-    area: Area = "support", seed: Seed = 0,
+    area: Area = "support", seed: Seed = 0, patrol_weight: PatrolWeight = 0.5,
 ) -> None:
     """Write cell_id,lon_min,lat_min,lon_max,lat_max,score for [until, until+horizon)."""
     from bia.analytics.forecast import forecast_cells
@@ -112,7 +115,8 @@ def predict_cmd(
                              category_col=category_col, id_col=id_col,
                              source_col=source_col, tz=tz)
         cells = forecast_cells(events, _ts(until, zone), horizon, cell_m=cell_m, model=model,
-                               category=category, area=area, seed=seed)
+                               category=category, area=area, seed=seed,
+                               source_weights={"patrol": patrol_weight})
     except AnalyticsError as exc:
         _fail(exc)
         return
@@ -137,7 +141,7 @@ def backtest_cmd(
     x_col: XCol = None, y_col: YCol = None, epsg: Epsg = None,
     category_col: CatCol = None, category: Category = None, id_col: IdCol = None,
     source_col: SourceCol = None, preset: Preset = None, tz: Tz = None,
-    area: Area = "support", seed: Seed = 0,
+    area: Area = "support", seed: Seed = 0, patrol_weight: PatrolWeight = 0.5,
 ) -> None:
     """Print JSON: per model, mean hit rate and PAI at 1/5/10 % of the area over the
     rolling windows of [from, to)."""
@@ -150,7 +154,8 @@ def backtest_cmd(
                              source_col=source_col, tz=tz)
         names = [model] if model else [m.strip() for m in models.split(",") if m.strip()]
         res = backtest(events, _ts(start, zone), _ts(end, zone), horizon, models=names,
-                       cell_m=cell_m, category=category, area=area, seed=seed)
+                       cell_m=cell_m, category=category, area=area, seed=seed,
+                       source_weights={"patrol": patrol_weight})
     except AnalyticsError as exc:
         _fail(exc)
         return
@@ -192,4 +197,160 @@ def recurring_cmd(
         _fail(exc)
         return
     out = [p.as_dict(with_events=with_events) for p in patterns]
+    sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+
+
+def _period_events(events: pd.DataFrame, start: str | None, end: str | None,
+                   zone: str) -> pd.DataFrame:
+    from bia.analytics.stats import in_period
+
+    return in_period(events, _ts(start, zone) if start else None,
+                     _ts(end, zone) if end else None)
+
+
+@forecast_app.command("plan")
+def plan_cmd(
+    events_path: EventsArg,
+    until: Annotated[str, typer.Option("--until", help="Shift start (ISO).")],
+    crews: Annotated[int, typer.Option("--crews", help="Number of crews.")] = 2,
+    horizon: Annotated[str, typer.Option("--horizon", help="Shift length.")] = "8h",
+    cell_m: CellM = 200.0,
+    patch_cells: Annotated[int, typer.Option("--patch-cells",
+                                             help="Patch side, in cells.")] = 3,
+    model: Annotated[str, typer.Option("--model", help="Forecast model.")] = "ensemble",
+    time_col: TimeCol = None, lat_col: LatCol = None, lon_col: LonCol = None,
+    category_col: CatCol = None, category: Category = None, source_col: SourceCol = None,
+    preset: Preset = None, tz: Tz = None, seed: Seed = 0, patrol_weight: PatrolWeight = 0.5,
+) -> None:
+    """Print a JSON patrol plan for the shift starting at --until: which cells each crew
+    covers, when, and the share of the forecast risk covered."""
+    from bia.analytics.forecast import forecast_grid
+    from bia.analytics.patrol import plan_patrols
+    from bia.analytics.types import parse_horizon
+
+    try:
+        events, zone = _load(events_path, preset=preset, time_col=time_col, lat_col=lat_col,
+                             lon_col=lon_col, category_col=category_col,
+                             source_col=source_col, tz=tz)
+        start = _ts(until, zone)
+        grid, scores = forecast_grid(events, start, horizon, cell_m=cell_m, model=model,
+                                     category=category, seed=seed,
+                                     source_weights={"patrol": patrol_weight})
+        hours = parse_horizon(horizon) / pd.Timedelta(1, "h")
+        plan = plan_patrols(grid, scores, n_crews=crews, shift_start=start.tz_convert(zone),
+                            shift_hours=hours, patch_cells=patch_cells)
+    except AnalyticsError as exc:
+        _fail(exc)
+        return
+    sys.stdout.write(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False) + "\n")
+
+
+@analytics_app.command("hotspots")
+def hotspots_cmd(
+    events_path: EventsArg,
+    cell_m: CellM = 200.0,
+    k: Annotated[int, typer.Option("--k", help="Neighbourhood rings (1 = queen).")] = 1,
+    fdr: Annotated[float, typer.Option("--fdr", help="False discovery rate.")] = 0.05,
+    start: Annotated[str | None, typer.Option("--from", help="Period start (ISO).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Period end (ISO).")] = None,
+    time_col: TimeCol = None, lat_col: LatCol = None, lon_col: LonCol = None,
+    category_col: CatCol = None, category: Category = None, preset: Preset = None,
+    tz: Tz = None,
+) -> None:
+    """Print a JSON list of Getis-Ord Gi* hot and cold cells (BH-corrected), hottest first."""
+    from bia.analytics.forecast import select_category
+    from bia.analytics.hotspots import hotspots
+
+    try:
+        events, zone = _load(events_path, preset=preset, time_col=time_col, lat_col=lat_col,
+                             lon_col=lon_col, category_col=category_col, tz=tz)
+        ev = _period_events(select_category(events, category), start, end, zone)
+        frame = hotspots(ev, cell_m=cell_m, k=k, fdr=fdr)
+    except AnalyticsError as exc:
+        _fail(exc)
+        return
+    sig = frame[frame["label"] != ""].sort_values("z", ascending=False)
+    sys.stdout.write(sig.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+
+
+@analytics_app.command("stats")
+def stats_cmd(
+    events_path: EventsArg,
+    start: Annotated[str, typer.Option("--from", help="Period start (ISO).")],
+    end: Annotated[str, typer.Option("--to", help="Period end (ISO).")],
+    base_start: Annotated[str | None, typer.Option("--baseline-from",
+                                                   help="Baseline start.")] = None,
+    base_end: Annotated[str | None, typer.Option("--baseline-to", help="Baseline end.")] = None,
+    zones: Annotated[Path | None, typer.Option("--zones", help="GeoJSON of named zones.")] = None,
+    zone_field: Annotated[str, typer.Option("--zone-field",
+                                            help="Property holding the zone name.")] = "name",
+    time_col: TimeCol = None, lat_col: LatCol = None, lon_col: LonCol = None,
+    category_col: CatCol = None, category: Category = None, preset: Preset = None,
+    tz: Tz = None,
+) -> None:
+    """Print JSON statistics for the period: counts by zone and category, hour × weekday,
+    and (with a baseline) the change per zone with an exact rate test."""
+    from shapely.geometry import shape
+
+    from bia.analytics.forecast import select_category
+    from bia.analytics.stats import counts_by_category, counts_by_zone, hour_weekday, trend
+
+    try:
+        events, zone = _load(events_path, preset=preset, time_col=time_col, lat_col=lat_col,
+                             lon_col=lon_col, category_col=category_col, tz=tz)
+        events = select_category(events, category)
+        named = None
+        if zones is not None:
+            features = json.loads(zones.read_text(encoding="utf-8"))["features"]
+            named = {str(f["properties"].get(zone_field, i)): shape(f["geometry"])
+                     for i, f in enumerate(features)}
+        a, b = _ts(start, zone), _ts(end, zone)
+        period = _period_events(events, start, end, zone)
+        out: dict[str, Any] = {
+            "from": a.isoformat(), "to": b.isoformat(), "count": len(period),
+            "categories": counts_by_category(period).to_dict(orient="records"),
+            "hour_weekday": hour_weekday(period, tz=zone).to_dict(orient="split"),
+        }
+        if named:
+            out["zones"] = counts_by_zone(events, named, a, b).to_dict(orient="records")
+        if base_start and base_end:
+            out["trend"] = trend(events, (a, b), (_ts(base_start, zone), _ts(base_end, zone)),
+                                 zones=named).to_dict(orient="records")
+    except AnalyticsError as exc:
+        _fail(exc)
+        return
+    sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@analytics_app.command("nearrepeat")
+def nearrepeat_cmd(
+    events_path: EventsArg,
+    distance_m: Annotated[float, typer.Option("--distance-m", help="Chain distance.")] = 200.0,
+    days: Annotated[float, typer.Option("--days", help="Chain delay.")] = 7.0,
+    permutations: Annotated[int, typer.Option("--permutations")] = 99,
+    time_col: TimeCol = None, lat_col: LatCol = None, lon_col: LonCol = None,
+    category_col: CatCol = None, category: Category = None, preset: Preset = None,
+    tz: Tz = None, seed: Seed = 0,
+) -> None:
+    """Print JSON: the Knox near-repeat table and the chains of linked events."""
+    import numpy as np
+
+    from bia.analytics.forecast import select_category
+    from bia.analytics.nearrepeat import knox_test, near_repeat_chains
+
+    try:
+        events, _ = _load(events_path, preset=preset, time_col=time_col, lat_col=lat_col,
+                          lon_col=lon_col, category_col=category_col, tz=tz)
+        ev = select_category(events, category)
+        table = knox_test(ev, distance_bands_m=(distance_m / 2, distance_m, 2 * distance_m),
+                          day_bands=(days, 2 * days, 4 * days), n_permutations=permutations,
+                          rng=np.random.default_rng(seed))
+        chains = near_repeat_chains(ev, distance_m=distance_m, days=days)
+    except AnalyticsError as exc:
+        _fail(exc)
+        return
+    out = {"knox": table.to_dict(orient="records"), "chains": [
+        {"size": c.size, "start": c.start.isoformat(), "end": c.end.isoformat(),
+         "lat": round(c.lat, 6), "lon": round(c.lon, 6), "radius_m": round(c.radius_m, 1),
+         "category": c.category, "event_ids": c.event_ids} for c in chains]}
     sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")

@@ -10,8 +10,9 @@ from typing import Annotated
 
 import typer
 
-from bia.cli import assistant_cmds, data_cmds, pack_cmds
+from bia.cli import assistant_cmds, data_cmds, pack_cmds, privacy_cmds
 from bia.cli.common import console_error, context, run_or_exit
+from bia.cli.opendata_cmds import opendata_app
 from bia.core.settings import get_settings
 
 app = typer.Typer(
@@ -32,6 +33,11 @@ app.add_typer(data_cmds.demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.command("analyze")(assistant_cmds.analyze)
 app.command("chat")(assistant_cmds.chat)
+app.command("purge")(privacy_cmds.purge_cmd)
+app.add_typer(privacy_cmds.privacy_app, name="privacy")
+app.command("backup")(privacy_cmds.backup_cmd)
+app.add_typer(opendata_app, name="opendata")
+app.command("restore")(privacy_cmds.restore_cmd)
 
 
 def _register_optional() -> None:
@@ -130,11 +136,12 @@ def users_add(
 @app.command("config")
 def config(markdown: Annotated[bool, typer.Option(help="Print a Markdown table.")] = False) -> None:
     """Print every setting with its environment variable and default."""
-    from bia.core.settings import Settings
+    from bia.core.settings import all_settings_classes
 
     rows = []
-    for name, field in Settings.model_fields.items():
-        rows.append((f"BIA_{name.upper()}", str(field.default), field.description or ""))
+    for cls in all_settings_classes():
+        for name, field in cls.model_fields.items():
+            rows.append((f"BIA_{name.upper()}", str(field.default), field.description or ""))
     if markdown:
         typer.echo("| variable | default | meaning |\n|---|---|---|")
         for var, default, meaning in rows:

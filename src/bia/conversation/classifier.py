@@ -27,8 +27,11 @@ MODEL_VERSION = "tfidf-svm-1"
 TEMPERATURE = 5.0  # margin scale before the softmax (confidence, not a calibrated probability)
 _WORD = re.compile(r"[a-z0-9]+")
 # Function words that say nothing about the category but inflate vectors.
-_STOP = frozenset("le la les l un une des de du d et a au aux en je j il ils elle on me m se s "
-                  "ce c est sont qui que qu ne n y".split())
+_STOP = frozenset(
+    ["le", "la", "les", "l", "un", "une", "des", "de", "du", "d", "et", "a", "au", "aux", "en",
+     "je", "j", "il", "ils", "elle", "on", "me", "m", "se", "s", "ce", "c", "est", "sont",
+     "qui", "que", "qu", "ne", "n", "y"]
+)
 
 
 def features(text: str) -> list[str]:
@@ -42,7 +45,7 @@ def features(text: str) -> list[str]:
             continue
         padded = f"<{w}>"
         for n in (3, 4, 5):
-            feats += [padded[i:i + n] for i in range(len(padded) - n + 1)]
+            feats += [padded[i : i + n] for i in range(len(padded) - n + 1)]
     return feats
 
 
@@ -62,8 +65,9 @@ class LinearModel:
             scores = self.intercept.copy()
         else:
             idx = np.fromiter((self.vocab[f] for f in counts), dtype=np.int64, count=len(counts))
-            tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64,
-                             count=len(counts))
+            tf = np.fromiter(
+                (1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts)
+            )
             vals = tf * self.idf[idx]
             vals /= np.linalg.norm(vals) or 1.0
             scores = self.coef[:, idx] @ vals + self.intercept
@@ -91,8 +95,8 @@ class LinearModel:
     def load(cls, path: Path) -> LinearModel:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
-            return cls(meta["classes"], {k: i for i, k in enumerate(meta["vocab"])},
-                       z["idf"], z["coef"].astype(np.float64), z["intercept"])
+            return cls(meta["classes"], {k: i for i, k in enumerate(meta["vocab"])}, z["idf"],
+                       z["coef"].astype(np.float64), z["intercept"])
 
 
 def train(examples: list[Example], *, c: float = 1.0) -> LinearModel:
@@ -110,7 +114,8 @@ def train(examples: list[Example], *, c: float = 1.0) -> LinearModel:
     y = [e.category for e in examples]
     clf = LinearSVC(C=c)
     clf.fit(x, y)
-    return LinearModel([str(c) for c in clf.classes_], {k: int(v) for k, v in vec.vocabulary_.items()},
+    return LinearModel([str(c) for c in clf.classes_],
+                       {k: int(v) for k, v in vec.vocabulary_.items()},
                        vec.idf_.astype(np.float64), clf.coef_.astype(np.float64),
                        clf.intercept_.astype(np.float64))
 
@@ -143,3 +148,7 @@ def load_or_train(cache_dir: Path | None = None, *, holdout: bool = True) -> Lin
     except OSError:
         pass  # read-only cache: keep the in-memory model
     return model
+
+
+if __name__ == "__main__":  # build step: `python -m bia.conversation.classifier` fills the cache
+    print(f"{len(load_or_train().vocab)} features, cache in {default_cache_dir()}")

@@ -18,12 +18,11 @@ from bia.geo.normalize import fold
 
 CORPUS_DIR = Path(__file__).resolve().parent / "data" / "corpus"
 
-_PLACES = [
-    "rue des Lilas", "avenue de la Gare", "devant le 14 rue du Moulin", "au 3 bd Carnot",
-    "sur la place", "près de la plage", "au coin de la rue", "devant la mairie", "av. Foch",
-    "dans ma rue", "en bas de chez moi", "devant la boulangerie", "au parking", "vers le port",
-    "impasse des Pins", "allée des Chênes", "sur le front de mer", "devant l'école",
-]
+_PLACES = ["rue des Lilas", "avenue de la Gare", "devant le 14 rue du Moulin", "au 3 bd Carnot",
+           "sur la place", "près de la plage", "au coin de la rue", "devant la mairie", "av. Foch",
+           "dans ma rue", "en bas de chez moi", "devant la boulangerie", "au parking",
+           "vers le port",
+           "impasse des Pins", "allée des Chênes", "sur le front de mer", "devant l'école"]
 _TIMES = [
     "depuis 23h", "cette nuit", "hier soir", "ce matin", "en ce moment", "depuis une heure",
     "il y a 10 minutes", "tous les soirs", "vers 2h du matin", "depuis ce midi", "samedi dernier",
@@ -65,7 +64,8 @@ def corpus_digest(corpus_dir: Path = CORPUS_DIR) -> str:
 
 def split(examples: list[Example], holdout: float = 0.15) -> tuple[list[Example], list[Example]]:
     """Deterministic held-out split by a hash of each sentence (stable when lines are added)."""
-    train, test = [], []
+    train: list[Example] = []
+    test: list[Example] = []
     for ex in examples:
         bucket = int(hashlib.md5(ex.text.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
         (test if bucket < holdout else train).append(ex)
@@ -87,7 +87,7 @@ def _typo(text: str, rng: random.Random) -> str:
     i = rng.choice(long_words)
     w = words[i]
     k = rng.randrange(1, len(w) - 1)
-    words[i] = w[:k] + w[k + 1:] if rng.random() < 0.5 else w[:k] + w[k + 1] + w[k] + w[k + 2:]
+    words[i] = w[:k] + w[k + 1 :] if rng.random() < 0.5 else w[:k] + w[k + 1] + w[k] + w[k + 2 :]
     return " ".join(words)
 
 

@@ -14,7 +14,8 @@ import re
 from bia.geo.normalize import fold
 
 _NEG_BEFORE = re.compile(
-    r"\b(pas|aucun|aucune|sans|ni|personne n|personne|jamais|plus|non)\s+(?:\w+\s+){0,3}$")
+    r"\b(pas|aucun|aucune|sans|ni|personne n|personne|jamais|plus|non)\s+(?:\w+\s+){0,3}$"
+)
 _PAST_AUX = re.compile(r"\b(a|ai|as|avait|ont|avaient|m a|l a|les a|nous a|vous a|t a|s est|"
                        r"se sont|m ont|l ont|a ete|ont ete|etait|deja)\s+$")
 
@@ -24,15 +25,16 @@ def norm(text: str) -> str:
     return " " + re.sub(r"[^a-z0-9]+", " ", fold(text[:5000])).strip() + " "
 
 
-def find(pattern: re.Pattern[str], t: str, *, negatable: bool = True,
-         present_only: bool = False) -> re.Match[str] | None:
+def find(
+    pattern: re.Pattern[str], t: str, *, negatable: bool = True, present_only: bool = False
+) -> re.Match[str] | None:
     """First match of ``pattern`` in ``t`` that is not negated (and not in the past tense)."""
     for m in pattern.finditer(t):
-        before = t[max(0, m.start() - 40):m.start()]
+        before = t[max(0, m.start() - 40) : m.start()]
         if negatable and _NEG_BEFORE.search(before):
             continue
-        if negatable and re.search(r"\b(?:ne|n)\s+$", before) and \
-                re.match(r"\s*(?:pas|plus|jamais|personne)\b", t[m.end():m.end() + 12]):
+        if (negatable and re.search(r"\b(?:ne|n)\s+$", before)
+            and re.match(r"\s*(?:pas|plus|jamais|personne)\b", t[m.end() : m.end() + 12])):
             continue  # "ça ne fume plus", "il ne saigne pas"
         if present_only and _PAST_AUX.search(before) and not before.endswith(" y a "):
             continue
@@ -47,30 +49,39 @@ def rx(*alternatives: str) -> re.Pattern[str]:
 SEA = rx(r"(?:se|s est) noie\w*", r"noyade", r"en train de (?:se )?noyer", r"se noyer",
          r"emporte\w* (?:par|vers) (?:le|la|les) (?:courant|vague|vagues|large|baine)",
          r"(?:en difficulte|coince\w*|entraine\w*) (?:dans|par) (?:l eau|la mer|les vagues|la baine|le courant)",
-         r"a la derive", r"derive\w* (?:vers|au) (?:le )?large", r"chavire\w*", r"tombe\w* (?:a|dans) l eau",
-         r"ne remonte (?:pas|plus)", r"(?:nageur|baigneur|surfeur|plongeur|kayak\w*)s? (?:en difficulte|en detresse|disparu)",
-         r"fusees? de detresse", r"prend l eau", r"baine", r"au large",
-         r"drowning", r"se esta ahogando", r"ahogando")
-SEA_CONTEXT = rx(r"eau", r"mer", r"vagues?", r"plage", r"large", r"nage\w*", r"baign\w*", r"surf\w*",
+         r"a la derive", r"derive\w* (?:vers|au) (?:le )?large", r"chavire\w*",
+         r"tombe\w* (?:a|dans) l eau", r"ne remonte (?:pas|plus)",
+         r"(?:nageur|baigneur|surfeur|plongeur|kayak\w*)s? (?:en difficulte|en detresse|disparu)",
+         r"fusees? de detresse", r"prend l eau", r"baine", r"au large", r"drowning",
+         r"se esta ahogando", r"ahogando")
+SEA_CONTEXT = rx(r"eau", r"mer", r"vagues?", r"plage", r"large", r"nage\w*", r"baign\w*",
+                 r"surf\w*",
                  r"bateau", r"kayak", r"paddle", r"digue", r"quai", r"rochers?", r"courant")
 FIRE = rx(r"le feu", r"au feu", r"en feu", r"pris feu", r"prend feu", r"flammes?", r"incendie",
-          r"(?:ca|qui|tout|il|elle) brulen?t?", r"brulent", r"en train de bruler", r"fumee", r"ca fume", r"fume enormement", r"odeur de brule",
-          r"sent le (?:brule|cram\w*)", r"crame", r"fire", r"smoke", r"fuego", r"humo")
+          r"(?:ca|qui|tout|il|elle) brulen?t?", r"brulent", r"en train de bruler", r"fumee",
+          r"ca fume",
+          r"fume enormement", r"odeur de brule", r"sent le (?:brule|cram\w*)", r"crame", r"fire",
+          r"smoke", r"fuego", r"humo")
 FIRE_FALSE = rx(r"feux? (?:rouges?|verts?|orange|tricolores?|de signalisation|d artifice|de camp)",
                 r"coups? de feu", r"armes? a feu", r"feu vert", r"brule (?:le|les) feux?")
-GAS = rx(r"(?:odeur|fuite|sent|sens|sentir|sentons) (?:de |du |le )?gaz", r"gaz (?:qui fuit|partout)",
+GAS = rx(r"(?:odeur|fuite|sent|sens|sentir|sentons) (?:de |du |le )?gaz",
+         r"gaz (?:qui fuit|partout)",
          r"odeur forte de gaz", r"gas leak", r"smell of gas")
-UNRESPONSIVE = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)", r"ne se (?:reveille|releve) (?:pas|plus)",
+UNRESPONSIVE = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)",
+                  r"ne se (?:reveille|releve) (?:pas|plus)",
                   r"ne peut (?:plus|pas) se relever", r"coma")
-MEDICAL_WEAK = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)", r"ne se (?:reveille|releve) (?:pas|plus)",
+MEDICAL_WEAK = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)",
+                  r"ne se (?:reveille|releve) (?:pas|plus)",
                   r"ne peut (?:plus|pas) se relever", r"coma", r"par terre", r"au sol")
-MEDICAL = rx(r"malaise", r"inconscient\w*", r"ne respire (?:plus|pas|presque)", r"respire (?:mal|a peine|difficilement)",
-             r"arret cardiaque", r"crise (?:d epilepsie|cardiaque|convulsive)", r"convuls\w*",
-             r"overdose", r"(?:s est|vient de s) (?:effondre|ecroule|evanoui)e?", r"evanoui\w*",
-             r"avc", r"hypoglycemie", r"s etouffe", r"perd les eaux", r"levres bleues",
+MEDICAL = rx(r"malaise", r"inconscient\w*", r"ne respire (?:plus|pas|presque)",
+             r"respire (?:mal|a peine|difficilement)", r"arret cardiaque",
+             r"crise (?:d epilepsie|cardiaque|convulsive)", r"convuls\w*", r"overdose",
+             r"(?:s est|vient de s) (?:effondre|ecroule|evanoui)e?", r"evanoui\w*", r"avc",
+             r"hypoglycemie", r"s etouffe", r"perd les eaux", r"levres bleues",
              r"(?:saigne|pisse le sang|perd du sang)\w*", r"electrocute\w*", r"hypothermie",
-             r"douleur (?:dans|a) la poitrine", r"sans connaissance",
-             r"unconscious", r"not breathing", r"ambulance", r"no respira")
+             r"douleur (?:dans|a) la poitrine", r"sans connaissance", r"unconscious",
+             r"not breathing",
+             r"ambulance", r"no respira")
 SUICIDE = rx(r"suicid\w*", r"mettre fin a (?:ses|mes) jours", r"se (?:tuer|jeter|pendre)",
              r"me (?:tuer|jeter|pendre|suicider)", r"en finir", r"sauter (?:du|de la|d un|par la)",
              r"messages? d adieu", r"rebord de la fenetre")
@@ -82,29 +93,36 @@ VIOLENCE_NOW = rx(
     r"tabassent|cogne|cognent|bat|battent|agresse|agressent|etrangle|poignarde|tape|tapent)",
     r"se (?:battent|bat|bagarrent|tapent dessus|frappent)", r"bagarre\w*", r"rixe", r"baston",
     r"(?:crie|hurle|appelle) (?:a l aide|au secours)", r"au secours", r"a l aide",
-    r"en train de (?:frapper|taper|tabasser|agresser|battre|se battre)",
-    r"fighting", r"pelea\w*")
+    r"en train de (?:frapper|taper|tabasser|agresser|battre|se battre)", r"fighting", r"pelea\w*",
+)
 WEAPON = rx(r"couteaux?", r"armes?", r"arme blanche", r"pistolets?", r"flingues?", r"fusils?",
             r"battes?(?: de baseball)?", r"machettes?", r"haches?", r"sabres?", r"coups? de feu",
             r"tire(?:nt)? (?:sur|des coups)", r"cutter", r"bouteille cassee", r"barre de fer",
             r"poignard\w*", r"tessons?", r"gun", r"knife")
 INJURED = rx(r"blesse\w*", r"saigne\w*", r"du sang", r"en sang", r"pisse le sang", r"au sol",
-             r"par terre", r"inconscient\w*", r"ne bouge plus", r"coince\w*", r"incarcere\w*",
-             r"bless\w+", r"injured", r"herido", r"(?:tres |super |vraiment )?mal (?:a|au|aux) (?:la |le |l |sa |son )?\w+",
-             r"(?:peut|arrive) (?:pas|plus) (?:a )?(?:bouger|se relever|marcher|respirer)", r"douleur\w*",
+             r"par terre",
+             r"inconscient\w*", r"ne bouge plus", r"coince\w*", r"incarcere\w*", r"bless\w+",
+             r"injured",
+             r"herido", r"(?:tres |super |vraiment )?mal (?:a|au|aux) (?:la |le |l |sa |son )?\w+",
+             r"(?:peut|arrive) (?:pas|plus) (?:a )?(?:bouger|se relever|marcher|respirer)",
+             r"douleur\w*",
              r"(?:la )?jambe cassee", r"bras casse")
-PERSON_HIT = rx(r"renverse\w* (?:par|un pieton|une pietonne|un cycliste|un enfant|une personne|quelqu un)",
-                r"(?:pieton|cycliste|enfant|motard|personne|dame|monsieur)\w* (?:a ete |s est fait )?(?:renverse|percute|fauche)\w*")
+PERSON_HIT = rx(
+    r"renverse\w* (?:par|un pieton|une pietonne|un cycliste|un enfant|une personne|quelqu un)",
+    r"(?:pieton|cycliste|enfant|motard|personne|dame|monsieur)\w* (?:a ete |s est fait )?(?:renverse|percute|fauche)\w*",
+)
 DOMESTIC = rx(r"(?:mon|ma|son|sa|le|la) (?:mari|epoux|epouse|conjointe?|compagnon|compagne|copain|copine|ex|"
               r"concubine?|beau pere|belle mere|pere|mere|fils|fille|frere|soeur) ",
-              r"violences? conjugales?", r"femme battue", r"conjugal\w*", r"chez (?:les )?voisins? (?:qui )?"
-              r"(?:frappe|bat|tape)", r"son compagnon", r"sa compagne", r"ses enfants", r"son enfant",
+              r"violences? conjugales?", r"femme battue", r"conjugal\w*",
+              r"chez (?:les )?voisins? (?:qui )?"
+              r"(?:frappe|bat|tape)", r"son compagnon", r"sa compagne", r"ses enfants",
+              r"son enfant",
               r"(?:il|elle) (?:la|le) (?:frappe|bat|tape)")
 CHILD = rx(r"enfants?", r"bebe", r"gamin\w*", r"petite? (?:fille|garcon|soeur|frere)", r"mineur\w*",
            r"ado\w*", r"fils", r"fille")
 ELDERLY = rx(r"agee?s?", r"vieille dame", r"vieux monsieur", r"grand mere", r"grand pere",
-             r"personne agee", r"\d{2} ans", r"maison de retraite", r"ehpad", r"handicape\w*", r"aide a domicile",
-             r"aide menagere")
+             r"personne agee", r"\d{2} ans", r"maison de retraite", r"ehpad", r"handicape\w*",
+             r"aide a domicile", r"aide menagere")
 ABUSE = rx(r"maltrait\w*", r"frappe\w*", r"bat", r"battu\w*", r"brutalis\w*", r"neglige\w*",
            r"delaisse\w*", r"prend son argent", r"bouscule\w*", r"vole son argent", r"rudoie")
 INTRUDER = rx(r"(?:est|sont) (?:encore|toujours) (?:la|dans|a l interieur|sur place|chez|dedans)",
@@ -113,36 +131,49 @@ INTRUDER = rx(r"(?:est|sont) (?:encore|toujours) (?:la|dans|a l interieur|sur pl
               r"essaie\w* (?:d entrer|de rentrer|d ouvrir|de forcer|de voler)",
               r"essaye\w* (?:d entrer|de rentrer|d ouvrir|de forcer|de voler)", r"cambriolent",
               r"fracturent", r"forcent", r"(?:il|ils) (?:est|sont) dans (?:la|le|ma|mon)",
-             r"en train d (?:escalader|entrer|ouvrir|forcer)", r"escaladent?", r"s introdui\w*",
-             r"par effraction", r"rentrer chez (?:moi|ma voisine|mon voisin|nous|elle|lui)",
+              r"en train d (?:escalader|entrer|ouvrir|forcer)", r"escaladent?", r"s introdui\w*",
+              r"par effraction", r"rentrer chez (?:moi|ma voisine|mon voisin|nous|elle|lui)",
               r"lampe torche", r"intrus", r"someone in my house")
-ANIMAL_ATTACK = rx(r"attaque\w*", r"mord\w*", r"s en prend (?:a|aux)", r"se jette sur",
-                   r"charge (?:les|des)")
-ROAD_OBSTACLE = rx(r"arbres?", r"branches?", r"rochers?", r"poteaux?", r"cables?", r"fils? electriques?",
+ANIMAL_ATTACK = rx(
+    r"attaque\w*", r"mord\w*", r"s en prend (?:a|aux)", r"se jette sur", r"charge (?:les|des)"
+)
+ROAD_OBSTACLE = rx(r"arbres?", r"branches?", r"rochers?", r"poteaux?", r"cables?",
+                   r"fils? electriques?",
                    r"barrieres?", r"palettes?", r"obstacles?", r"plaque d egout", r"regard ouvert",
-                   r"objets?", r"huile", r"gravats", r"pierres?", r"troncs?")
-ON_ROAD = rx(r"en travers", r"les voitures (?:arrivent|ne le voient pas|ne la voient pas|risquent)", r"au milieu de la (?:route|chaussee|voie|rue)",
-             r"sur la (?:route|chaussee|voie)", r"bloque\w* (?:la route|la chaussee|les deux voies|la voie)",
+                   r"objets?",
+                   r"huile", r"gravats", r"pierres?", r"troncs?")
+ON_ROAD = rx(r"en travers", r"les voitures (?:arrivent|ne le voient pas|ne la voient pas|risquent)",
+             r"au milieu de la (?:route|chaussee|voie|rue)", r"sur la (?:route|chaussee|voie)",
+             r"bloque\w* (?:la route|la chaussee|les deux voies|la voie)",
              r"les voitures (?:font des ecarts|l evitent|glissent)", r"risque d accident")
 DEAF = rx(r"sourde?s?", r"malentendante?s?", r"je ne peux pas parler", r"muette?", r"deaf")
-DRUNK = rx(r"ivres?", r"bourre\w*", r"saoule?s?", r"soule?s?", r"alcoolis\w*", r"ebriete", r"ivresse",
+DRUNK = rx(r"ivres?", r"bourre\w*", r"saoule?s?", r"soule?s?", r"alcoolis\w*", r"ebriete",
+           r"ivresse",
            r"a trop bu", r"trop bu", r"drunk", r"borracho")
 ONLINE_SCAM = rx(r"internet", r"en ligne", r"sms", r"mail", r"e mail", r"site", r"phishing",
-                 r"hame\w*onnage", r"pirat\w*", r"ordinateur", r"webcam", r"lien", r"bon coin", r"leboncoin")
+                 r"hame\w*onnage",
+                 r"pirat\w*", r"ordinateur", r"webcam", r"lien", r"bon coin", r"leboncoin")
 THREAT_NOW = rx(r"va (?:me|la|le|nous|les|te) (?:tuer|buter|frapper|massacrer|egorger)",
                 r"(?:dit|menace|hurle|crie) qu il va (?:me|la|nous|le) tuer",
                 r"(?:il|elle) (?:est|est encore) (?:dans|a) (?:l autre piece|la maison|l appartement|la chambre|la cuisine|la salle)",
-                r"(?:a )?tout casse", r"casse tout", r"parle doucement", r"je suis cachee?", r"enferme\w* (?:dans|a)")
-THREAT = rx(r"menace\w*", r"menacant\w*", r"casser la figure", r"casser la gueule", r"coups? de poing",
+                r"(?:a )?tout casse", r"casse tout", r"parle doucement", r"je suis cachee?",
+                r"enferme\w* (?:dans|a)")
+THREAT = rx(r"menace\w*", r"menacant\w*", r"casser la figure", r"casser la gueule",
+            r"coups? de poing",
             r"frappe\w*", r"agress\w*", r"insulte\w* et menace\w*")
-ANIMAL_WORDS = rx(r"chiens?", r"chats?", r"pitbull\w*", r"molosses?", r"animal", r"animaux", r"goelands?",
-                  r"sangliers?", r"chevaux", r"cheval", r"rats?", r"serpents?", r"frelons?", r"guepes?")
-NOISE = rx(r"bruit\w*", r"musique", r"tele", r"television", r"fete", r"crie\w*", r"hurle\w*", r"aboie\w*",
-           r"tapage", r"boucan", r"vacarme", r"sono", r"basses?", r"son a fond", r"a fond")
+ANIMAL_WORDS = rx(
+    r"chiens?", r"chats?", r"pitbull\w*", r"molosses?", r"animal", r"animaux", r"goelands?",
+    r"sangliers?", r"chevaux", r"cheval", r"rats?", r"serpents?", r"frelons?", r"guepes?",
+)
+NOISE = rx(
+    r"bruit\w*", r"musique", r"tele", r"television", r"fete", r"crie\w*", r"hurle\w*",
+    r"aboie\w*", r"tapage", r"boucan", r"vacarme", r"sono", r"basses?", r"son a fond", r"a fond",
+)
 INFO_QUESTION = re.compile(
     r"^ (?:bonjour |bonsoir |svp |excusez moi )*(?:ou se trouve|ou est|ou sont|quels? sont|quelle est|"
     r"quel est|quelles sont|comment (?:faire|porter|deposer|signaler|obtenir|recuperer|contacter|joindre)|"
     r"a quelle heure|jusqu a quelle heure|est ce que (?:je peux|on peut|vous pouvez me dire)|"
-    r"c est quoi (?:le|la|les)|qui (?:dois je|faut il) (?:appeler|contacter))\b")
-HOME = rx(r"chez (?:moi|nous|eux|elle|lui|les voisins|ma voisine|mon voisin)", r"appartement", r"maison",
-          r"voisins?", r"voisines?", r"a la maison", r"domicile", r"conjug\w*", r"foyer")
+    r"c est quoi (?:le|la|les)|qui (?:dois je|faut il) (?:appeler|contacter))\b"
+)
+HOME = rx(r"chez (?:moi|nous|eux|elle|lui|les voisins|ma voisine|mon voisin)", r"appartement",
+          r"maison", r"voisins?", r"voisines?", r"a la maison", r"domicile", r"conjug\w*", r"foyer")

@@ -14,43 +14,55 @@ from typing import Any
 from bia.conversation import cues as C
 
 _PLATE = re.compile(r"\b([A-HJ-NP-TV-Z]{2})[\s\-\.]?(\d{3})[\s\-\.]?([A-HJ-NP-TV-Z]{2})\b", re.I)
-_COUNTS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "une dizaine": 10, "une quinzaine": 15, "une vingtaine": 20,
-    "une trentaine": 30, "une cinquantaine": 50, "une centaine": 100, "plusieurs": 3,
-    "quelques": 3, "des dizaines": 30,
-}
+_COUNTS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+           "huit": 8, "neuf": 9, "dix": 10, "une dizaine": 10, "une quinzaine": 15, "une vingtaine": 20,
+           "une trentaine": 30, "une cinquantaine": 50, "une centaine": 100, "plusieurs": 3,
+           "quelques": 3, "des dizaines": 30}
 _PEOPLE = (r"(?:personnes?|jeunes|hommes?|femmes?|individus?|mecs?|gars|types?|ados?|adolescents?|"
            r"enfants?|gamins?|filles?|garcons?|touristes?|gens|motards?|dealers?|squatteurs?|"
            r"cambrioleurs?|voleurs?)")
-_COUNT_RX = re.compile(
-    r"\b(\d{1,3}|" + "|".join(sorted(map(re.escape, _COUNTS), key=len, reverse=True)) + r")"
-    r"(?: de)? (?:\w+ )?" + _PEOPLE + r"\b")
+_COUNT_RX = re.compile(r"\b(\d{1,3}|" + "|".join(sorted(map(re.escape, _COUNTS), key=len, reverse=True)) + r")"
+                       r"(?: de)? (?:\w+ )?" + _PEOPLE + r"\b")
 _MAKES = ("renault", "peugeot", "citroen", "clio", "megane", "twingo", "golf", "polo", "audi",
-          "bmw", "mercedes", "volkswagen", "vw", "toyota", "yaris", "fiat", "ford", "opel", "dacia",
-          "sandero", "duster", "nissan", "kia", "hyundai", "tesla", "seat", "skoda", "mini", "smart",
+          "bmw",
+          "mercedes", "volkswagen", "vw", "toyota", "yaris", "fiat", "ford", "opel", "dacia",
+          "sandero",
+          "duster", "nissan", "kia", "hyundai", "tesla", "seat", "skoda", "mini", "smart",
           "range rover", "land rover", "porsche", "volvo", "suzuki", "yamaha", "honda", "kawasaki",
-          "ducati", "tmax", "t max", "c3", "c4", "208", "308", "3008", "2008", "206", "207", "kangoo",
+          "ducati", "tmax", "t max", "c3", "c4", "208", "308", "3008", "2008", "206", "207",
+          "kangoo",
           "jumpy", "trafic", "transit", "berlingo", "partner", "scenic", "captur", "qashqai")
-_MAKE_RX = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _MAKES), key=len, reverse=True)) + r")\b")
+_MAKE_RX = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _MAKES), key=len, reverse=True)) + r")\b"
+)
 _COLOURS = ("noire?s?", "blanche?s?", "grise?s?", "rouges?", "bleue?s?", "verte?s?", "jaunes?",
             "oranges?", "violette?s?", "marron", "beiges?", "argentee?s?", "argent", "doree?s?",
             "bordeaux", "roses?")
-_VEHICLE = r"(?:voiture|vehicule|camionnette|utilitaire|camion|scooter|moto|4x4|suv|van|fourgon|quad|velo|vtt|trottinette|berline|break|citadine|" + "|".join(_MAKES) + r")"
+_VEHICLE = (r"(?:voiture|vehicule|camionnette|utilitaire|camion|scooter|moto|4x4|suv|van|fourgon|quad|velo|vtt|trottinette|berline|break|citadine|"
+            + "|".join(_MAKES) + r")")
 _COLOUR_RX = re.compile(r"\b" + _VEHICLE + r"\s+(?:\w+\s+)?(" + "|".join(_COLOURS) + r")\b")
 
 _LANG_WORDS = {
-    "fr": set("le la les de des du est et un une il elle je pas dans sur pour avec qui que ce ca "
-              "ya mon ma nous vous sont fait au aux bonjour merci rue voiture".split()),
-    "en": set("the is are and a an of to in on my there someone please help with it this that "
-              "street car fire hello thanks have has was".split()),
-    "es": set("el la los las es y un una de en mi hay alguien por favor ayuda con que esta calle "
-              "coche fuego hola gracias del se".split()),
+    "fr": set(
+        ["le", "la", "les", "de", "des", "du", "est", "et", "un", "une", "il", "elle", "je",
+         "pas", "dans", "sur", "pour", "avec", "qui", "que", "ce", "ca", "ya", "mon", "ma",
+         "nous", "vous", "sont", "fait", "au", "aux", "bonjour", "merci", "rue", "voiture"]
+    ),
+    "en": set(
+        ["the", "is", "are", "and", "a", "an", "of", "to", "in", "on", "my", "there",
+         "someone", "please", "help", "with", "it", "this", "that", "street", "car", "fire",
+         "hello", "thanks", "have", "has", "was"]
+    ),
+    "es": set(
+        ["el", "la", "los", "las", "es", "y", "un", "una", "de", "en", "mi", "hay", "alguien",
+         "por", "favor", "ayuda", "con", "que", "esta", "calle", "coche", "fuego", "hola",
+         "gracias", "del", "se"]
+    ),
 }
 
 
 def detect_language(text: str) -> str:
-    """"fr" unless English or Spanish function words clearly dominate."""
+    """ "fr" unless English or Spanish function words clearly dominate."""
     words = re.findall(r"[a-zñ']+", text.lower()[:2000])
     if not words:
         return "fr"
@@ -62,7 +74,7 @@ def detect_language(text: str) -> str:
 
 
 def normalize_plate(raw: str) -> str | None:
-    """"ab123cd" / "AB 123 CD" → "AB-123-CD" (SIV format), else None."""
+    """ "ab123cd" / "AB 123 CD" → "AB-123-CD" (SIV format), else None."""
     m = _PLATE.fullmatch(raw.strip())
     if not m:
         return None

@@ -52,14 +52,14 @@ class Turn:
 def start(at: datetime, *, info: R.CommuneInfo | None = None) -> tuple[str, dict[str, Any]]:
     info = info or R.CommuneInfo()
     reply = R.greeting(info, at)
-    state: dict[str, Any] = {
-        "version": 1, "phase": "start", "category": None, "confidence": 0.0,
-        "emergency": False, "emergency_number": None, "extra_numbers": [], "actors": [],
-        "location": None, "occurred_at": None, "time_text": None, "time_status": "unknown",
-        "details": {}, "details_text": [], "missing": [], "asking": None, "attempts": {},
-        "not_understood": 0, "done": False, "recorded": False, "tracking_code": None,
-        "started_at": at.isoformat(), "info": info.as_dict(), "transcript": [],
-    }
+    state: dict[str, Any] = {"version": 1, "phase": "start", "category": None, "confidence": 0.0,
+                             "emergency": False, "emergency_number": None, "extra_numbers": [],
+                             "actors": [], "location": None, "occurred_at": None,
+                             "time_text": None, "time_status": "unknown", "details": {},
+                             "details_text": [], "missing": [], "asking": None, "attempts": {},
+                             "not_understood": 0, "done": False, "recorded": False,
+                             "tracking_code": None, "started_at": at.isoformat(),
+                             "info": info.as_dict(), "transcript": []}
     _say(state, reply)
     return reply, state
 
@@ -139,7 +139,8 @@ def _ask_next(state: dict[str, Any]) -> str:
     cat = state["category"]
     if slot == "location":
         again = state["attempts"].get("location", 0) > 0
-        return R.QUESTIONS["location_again"] if again else R.LOCATION_Q.get(cat, R.QUESTIONS["location"])
+        return (R.QUESTIONS["location_again"] if again
+                else R.LOCATION_Q.get(cat, R.QUESTIONS["location"]))
     if slot == "occurred_at":
         return R.TIME_Q.get(cat, R.QUESTIONS["occurred_at"])
     if slot == "details":
@@ -156,8 +157,9 @@ def _open_report(state: dict[str, Any], a: Analysis, locate: Locate | None) -> T
     if a.emergency:
         state["missing"] = _missing(state)
         state["phase"] = "emergency"
-        reply = R.emergency_first(a.emergency_number or "112", state["extra_numbers"],
-                                  ask_place=state["location"] is None)
+        reply = R.emergency_first(
+            a.emergency_number or "112", state["extra_numbers"], ask_place=state["location"] is None
+        )
         state["asking"] = "location" if state["location"] is None else None
         state["recorded"] = True
         return Turn(_say(state, reply), state, record=True)
@@ -166,10 +168,12 @@ def _open_report(state: dict[str, Any], a: Analysis, locate: Locate | None) -> T
 
 def _handoff(state: dict[str, Any]) -> Turn:
     info = R.CommuneInfo(**state["info"])
-    state.update(category=state["category"] or "autre", phase="handoff", recorded=True,
-                 missing=[], asking=None)
+    state.update(category=state["category"] or "autre", phase="handoff", recorded=True, missing=[],
+                 asking=None)
     state["details"]["callback_requested"] = True
-    state["details"]["transcript"] = [t["text"] for t in state["transcript"] if t["who"] == "resident"]
+    state["details"]["transcript"] = [
+        t["text"] for t in state["transcript"] if t["who"] == "resident"
+    ]
     return Turn(_say(state, R.handoff(info)), state, record=True)
 
 
@@ -253,7 +257,9 @@ def _confirm(state: dict[str, Any], a: Analysis, t: str, locate: Locate | None) 
     if changed:
         return Turn(_say(state, "C'est corrigé. " + R.summary(state)), state)
     if _NO.search(t) and len(t.split()) <= 3:
-        return Turn(_say(state, "Que faut-il corriger : le lieu, l'heure ou la description ?"), state)
+        return Turn(
+            _say(state, "Que faut-il corriger : le lieu, l'heure ou la description ?"), state
+        )
     state["details_text"].append(a.text)
     return Turn(_say(state, "C'est noté. " + R.summary(state)), state)
 
@@ -262,7 +268,8 @@ def _after_record(state: dict[str, Any], a: Analysis, t: str, locate: Locate | N
     before = (state["location"], state["occurred_at"])
     _merge(state, a, locate, take_time=state["occurred_at"] is None)
     if (state["location"], state["occurred_at"]) != before or (
-            state["asking"] == "location" and len(a.text) > 2):
+        state["asking"] == "location" and len(a.text) > 2
+    ):
         if state["location"] is None:
             state["location"] = {"text": a.text, "street": None, "number": None, "lat": None,
                                  "lon": None, "zone": None, "landmark": None}
@@ -284,13 +291,18 @@ def _after_record(state: dict[str, Any], a: Analysis, t: str, locate: Locate | N
                 and not _YES.search(t) and state["tracking_code"] is not None)
 
 
-def confirm_recorded(state: dict[str, Any], tracking_code: str,
-                     decision: RoutingDecision) -> tuple[str, dict[str, Any]]:
+def confirm_recorded(
+    state: dict[str, Any], tracking_code: str, decision: RoutingDecision
+) -> tuple[str, dict[str, Any]]:
     """Called once the caller has stored the report: who handles it, when, and the code."""
     state = copy.deepcopy(state)
     first_time = state["tracking_code"] is None
-    state.update(tracking_code=tracking_code, actors=list(decision.actors), done=True,
-                 extra_numbers=list(dict.fromkeys([*state["extra_numbers"], *decision.extra_numbers])))
+    state.update(
+        tracking_code=tracking_code,
+        actors=list(decision.actors),
+        done=True,
+        extra_numbers=list(dict.fromkeys([*state["extra_numbers"], *decision.extra_numbers])),
+    )
     if state["phase"] in ("recording", "collect", "confirm"):
         state["phase"] = "recorded"
     state["missing"] = [m for m in state["missing"] if m != "confirmation"]

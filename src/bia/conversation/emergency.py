@@ -41,28 +41,32 @@ def _days_ago(time: TimeInfo) -> float:
     return (time.age_seconds or 0.0) / 86400
 
 
-def _category(t: str, model_cat: str, ranked: list[tuple[str, float]], time: TimeInfo,
-              d: Decision) -> str:
+def _category(
+    t: str, model_cat: str, ranked: list[tuple[str, float]], time: TimeInfo, d: Decision
+) -> str:
     over = time.status == "over"
     sea = C.find(C.SEA, t)
     if sea and (C.SEA_CONTEXT.search(t) or "noy" in sea.group(0) or "deriv" in sea.group(0)):
         d.reasons.append("personne en difficulté dans l'eau")
         return "secours_mer"
     fire = C.find(C.FIRE, t)
-    if (fire and not C.FIRE_FALSE.search(t[max(0, fire.start() - 12):fire.end() + 25])) or C.find(C.GAS, t):
+    if (fire and not C.FIRE_FALSE.search(t[max(0, fire.start() - 12) : fire.end() + 25])) or C.find(
+        C.GAS, t
+    ):
         if not (over and model_cat in ("tags_degradations", "vehicule_abandonne", "depot_sauvage")):
             d.reasons.append("feu, fumée ou gaz")
             return "incendie"
     if model_cat == "accident" and C.find(C.THREAT, t):
         d.other.append("accident")  # threatened after a crash: the threat decides
         return "agression_violence"
-    if C.find(C.INTRUDER, t, present_only=True) and not over and model_cat in (
-            "violences_intrafamiliales", "autre", "rassemblement", "bruit") and not C.DOMESTIC.search(t):
+    if (C.find(C.INTRUDER, t, present_only=True) and not over
+        and model_cat in ("violences_intrafamiliales", "autre", "rassemblement", "bruit")
+        and not C.DOMESTIC.search(t)):
         d.other.append(model_cat)
         return "vol_cambriolage"
     violent = C.find(C.VIOLENCE_NOW, t, present_only=True)
-    if violent and model_cat == "violences_intrafamiliales" and not C.DOMESTIC.search(t) and \
-            not C.HOME.search(t):
+    if (violent and model_cat == "violences_intrafamiliales" and not C.DOMESTIC.search(t)
+        and not C.HOME.search(t)):
         d.other.append(model_cat)
         return "agression_violence"  # a man hitting a woman in the street: no family tie said
     if violent and model_cat == "animal" and C.ANIMAL_WORDS.search(t):
@@ -77,23 +81,29 @@ def _category(t: str, model_cat: str, ranked: list[tuple[str, float]], time: Tim
     if model_cat == "conflit_voisinage" and C.find(C.NOISE, t) and time.status == "ongoing":
         d.other.append(model_cat)
         return "bruit"  # a noise happening now, even in a long dispute
-    if model_cat == "stationnement" and time.occurred_at is not None and \
-            time.status != "ongoing" and _days_ago(time) >= 7:
+    if (model_cat == "stationnement" and time.occurred_at is not None and time.status != "ongoing"
+        and _days_ago(time) >= 7):
         d.other.append(model_cat)
         return "vehicule_abandonne"  # parked for weeks: a long-parked vehicle
     medical_context = model_cat in ("urgence_medicale", "ivresse") or any(
-        c == "urgence_medicale" and p >= 0.1 for c, p in ranked[:3])
-    medical = C.find(C.MEDICAL, t) or C.find(C.SUICIDE, t, negatable=False) or (
-        medical_context and C.find(C.MEDICAL_WEAK, t))
-    if medical and model_cat not in ("agression_violence", "violences_intrafamiliales",
-                                     "accident", "ivresse", "secours_mer", "animal"):
-        if not over or C.find(C.SUICIDE, t):
-            return "urgence_medicale"
+        c == "urgence_medicale" and p >= 0.1 for c, p in ranked[:3]
+    )
+    medical = (C.find(C.MEDICAL, t) or C.find(C.SUICIDE, t, negatable=False)
+               or (medical_context and C.find(C.MEDICAL_WEAK, t)))
+    if (
+        medical
+        and model_cat
+        not in ("agression_violence", "violences_intrafamiliales", "accident", "ivresse",
+                "secours_mer", "animal")
+        and (not over or C.find(C.SUICIDE, t))
+    ):
+        return "urgence_medicale"
     return model_cat
 
 
-def decide(text: str, ranked: list[tuple[str, float]], time: TimeInfo,
-           language: str = "fr") -> Decision:
+def decide(
+    text: str, ranked: list[tuple[str, float]], time: TimeInfo, language: str = "fr"
+) -> Decision:
     """Final category, emergency flag, emergency number and extra numbers."""
     t = C.norm(text)
     model_cat = ranked[0][0] if ranked else "autre"
@@ -106,9 +116,9 @@ def decide(text: str, ranked: list[tuple[str, float]], time: TimeInfo,
     weapon = C.find(C.WEAPON, t)
 
     if cat in ALWAYS:
-        cue = cat != model_cat or bool(
-            C.find(C.MEDICAL, t) or C.find(C.SUICIDE, t, negatable=False) or C.find(C.SEA, t)
-            or C.find(C.FIRE, t) or C.find(C.GAS, t))
+        cue = cat != model_cat or bool(C.find(C.MEDICAL, t)
+                                       or C.find(C.SUICIDE, t, negatable=False) or C.find(C.SEA, t)
+                                       or C.find(C.FIRE, t) or C.find(C.GAS, t))
         # the classifier alone, on a short or unsure message ("oui"), is not enough
         words = len([w for w in t.split() if len(w) > 2])
         sure = cue or (dict(ranked).get(cat, 0.0) >= 0.45 and words >= 3)
@@ -122,8 +132,8 @@ def decide(text: str, ranked: list[tuple[str, float]], time: TimeInfo,
             d.add("3114")
     elif cat == "agression_violence":
         now = C.find(C.VIOLENCE_NOW, t, present_only=True)
-        if not over and (now or (weapon and not time.recurring) or
-                         (injured and C.find(C.INJURED, t) and not time.recurring)
+        if not over and (now or (weapon and not time.recurring)
+                         or (injured and C.find(C.INJURED, t) and not time.recurring)
                          or (ongoing and not time.recurring and C.find(C.VIOLENCE_NOW, t))):
             d.emergency, d.number = True, "17"
         if injured and (d.emergency or not over):
@@ -146,15 +156,19 @@ def decide(text: str, ranked: list[tuple[str, float]], time: TimeInfo,
     elif cat == "accident":
         if (injured or C.find(C.PERSON_HIT, t)) and not over:
             d.emergency, d.number = True, "18"
-    elif cat == "ivresse":
-        if (C.find(C.MEDICAL, t) or C.find(C.UNRESPONSIVE, t)) and not over:
-            d.emergency, d.number = True, "15"
+    elif cat == "ivresse" and (C.find(C.MEDICAL, t) or C.find(C.UNRESPONSIVE, t)) and not over:
+        d.emergency, d.number = True, "15"
 
     if d.emergency and cat not in ALWAYS:
         d.cue = True
     # Cross-cutting extra lines.
-    if C.ELDERLY.search(t) and C.find(C.ABUSE, t) and cat in (
-            "violences_intrafamiliales", "agression_violence", "vol_cambriolage", "escroquerie", "autre"):
+    if (
+        C.ELDERLY.search(t)
+        and C.find(C.ABUSE, t)
+        and cat
+        in ("violences_intrafamiliales", "agression_violence", "vol_cambriolage", "escroquerie",
+            "autre")
+    ):
         d.add("3977")
         if "3919" in d.extra and not C.DOMESTIC.search(t):
             d.extra.remove("3919")

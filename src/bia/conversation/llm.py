@@ -40,14 +40,13 @@ SCHEMA: dict[str, Any] = {
         "reply": {"type": ["string", "null"], "description": "short French reply, vouvoiement"},
     },
 }
-SYSTEM = (
-    "Tu aides l'assistant de sécurité publique d'une mairie française. À partir du message d'un "
-    "habitant, renvoie uniquement du JSON conforme au schéma : la catégorie (codes : "
-    + ", ".join(CATEGORIES) + "), s'il y a une urgence (danger immédiat pour une personne, feu, "
-    "gaz, infraction en cours), le lieu tel qu'il est dit, l'heure des faits (ISO 8601 avec "
-    "fuseau, relative à l'heure « maintenant » donnée), des détails (personnes, plaque, arme, "
-    "blessés, véhicule) et une réponse courte et polie en français (vouvoiement)."
-)
+SYSTEM = ("Tu aides l'assistant de sécurité publique d'une mairie française. À partir du message d'un "
+          "habitant, renvoie uniquement du JSON conforme au schéma : la catégorie (codes : "
+          + ", ".join(CATEGORIES)
+          + "), s'il y a une urgence (danger immédiat pour une personne, feu, "
+          "gaz, infraction en cours), le lieu tel qu'il est dit, l'heure des faits (ISO 8601 avec "
+          "fuseau, relative à l'heure « maintenant » donnée), des détails (personnes, plaque, arme, "
+          "blessés, véhicule) et une réponse courte et polie en français (vouvoiement).")
 
 
 class LlmNlu:
@@ -56,8 +55,8 @@ class LlmNlu:
     def __init__(self, base_url: str, model: str = "default", *, api_key: str | None = None,
                  timeout: float = 8.0, local: LocalNlu | None = None,
                  client: httpx.Client | None = None, **local_kwargs: Any) -> None:
-        self.url = base_url.rstrip("/") + ("" if base_url.rstrip("/").endswith("/v1") else "/v1") \
-            + "/chat/completions"
+        self.url = (base_url.rstrip("/") + ("" if base_url.rstrip("/").endswith("/v1") else "/v1")
+                    + "/chat/completions")
         self.model = model
         self.timeout = timeout
         self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -71,10 +70,14 @@ class LlmNlu:
         body = {
             "model": self.model,
             "temperature": 0,
-            "messages": [{"role": "system", "content": SYSTEM},
-                         {"role": "user", "content": f"Maintenant : {at.isoformat()}\nMessage : {text}"}],
-            "response_format": {"type": "json_schema",
-                                "json_schema": {"name": "bia_analysis", "strict": True, "schema": SCHEMA}},
+            "messages": [
+                {"role": "system", "content": SYSTEM},
+                {"role": "user", "content": f"Maintenant : {at.isoformat()}\nMessage : {text}"},
+            ],
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "bia_analysis", "strict": True, "schema": SCHEMA},
+            },
         }
         resp = self.client.post(self.url, json=body, headers=self.headers, timeout=self.timeout)
         resp.raise_for_status()
@@ -102,8 +105,8 @@ class LlmNlu:
                                   other_categories=list(local.other_categories))
         out.details["nlu_backend"] = "llm"
         proposed = data.get("category")
-        if proposed in LABELS and proposed != local.category and not local.emergency \
-                and local.confidence < 0.5:
+        if (proposed in LABELS and proposed != local.category and not local.emergency
+            and local.confidence < 0.5):
             out.other_categories.insert(0, local.category)
             out.category = proposed
         if data.get("emergency") is True and not out.emergency and out.category != "information":

@@ -56,7 +56,8 @@ class LocalNlu:
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, pack_dir: Path | None = None,
                  cache_dir: Path | None = None, model: LinearModel | None = None) -> None:
-        if gazetteer is None and pack_dir is not None and (Path(pack_dir) / "streets.csv").is_file():
+        if (gazetteer is None and pack_dir is not None
+            and (Path(pack_dir) / "streets.csv").is_file()):
             gazetteer = Gazetteer.from_pack(Path(pack_dir))
         self.gazetteer = gazetteer
         self.model = model or shared_model(cache_dir)
@@ -76,15 +77,17 @@ class LocalNlu:
         ranked = self.model.predict(clean)
         time = parse_time(clean, at)
         decision = decide(clean, ranked, time, language)
-        if not decision.emergency and INFO_QUESTION.search(norm(clean)) and \
-                decision.category not in ("otv",):
+        if (not decision.emergency and INFO_QUESTION.search(norm(clean))
+            and decision.category not in ("otv",)):
             decision.category = "information"  # "où se trouve…", "comment porter plainte…"
         probs = dict(ranked)
         confidence = probs.get(decision.category, 0.0)
         if decision.category != ranked[0][0]:
             confidence = max(confidence, 0.8)  # a rule decided: as sure as a strong cue
         others = [c for c in decision.other if c != decision.category]
-        others += [c for c, p in ranked[1:4] if p >= 0.1 and c != decision.category and c not in others]
+        others += [
+            c for c, p in ranked[1:4] if p >= 0.1 and c != decision.category and c not in others
+        ]
         details = extract_details(clean)
         details["time_status"] = time.status
         if time.recurring:
@@ -97,12 +100,11 @@ class LocalNlu:
             details["emergency_cue"] = decision.cue
         if decision.category == "information":
             decision.emergency, decision.number = False, None
-        return Analysis(
-            text=clean, language=language, category=decision.category,
-            confidence=round(float(confidence), 3), emergency=decision.emergency,
-            emergency_number=decision.number, location=self.locate_text(clean),
-            occurred_at=time.occurred_at, extra_numbers=decision.extra, details=details,
-            other_categories=others)
+        return Analysis(text=clean, language=language, category=decision.category,
+                        confidence=round(float(confidence), 3), emergency=decision.emergency,
+                        emergency_number=decision.number, location=self.locate_text(clean),
+                        occurred_at=time.occurred_at, extra_numbers=decision.extra,
+                        details=details, other_categories=others)
 
 
 _REGISTRY: dict[str, Callable[..., NluBackend]] = {}
@@ -128,5 +130,7 @@ def get_nlu(name: str = "local", **kwargs: Any) -> NluBackend:
     try:
         factory = _REGISTRY[name or "local"]
     except KeyError:
-        raise ValueError(f"NLU inconnu : {name!r} (connus : {', '.join(sorted(_REGISTRY))})") from None
+        raise ValueError(
+            f"NLU inconnu : {name!r} (connus : {', '.join(sorted(_REGISTRY))})"
+        ) from None
     return factory(**kwargs)

@@ -14,32 +14,33 @@ from typing import Any
 
 from bia.conversation.cues import norm
 
-LABELS = {
-    "bruit": "nuisances sonores", "rassemblement": "rassemblement gênant", "ivresse": "ivresse sur la voie publique",
-    "mendicite": "mendicité agressive", "rodeo_vitesse": "rodéo ou vitesse excessive",
-    "stationnement": "stationnement gênant", "vehicule_abandonne": "véhicule abandonné",
-    "depot_sauvage": "dépôt sauvage de déchets", "dejections": "déjections / saleté",
-    "tags_degradations": "tags ou dégradations", "eclairage": "éclairage public en panne",
-    "voirie": "problème de voirie", "animal": "animal errant ou dangereux", "vol_cambriolage": "vol ou cambriolage",
-    "agression_violence": "agression ou violence", "violences_intrafamiliales": "violences intrafamiliales",
-    "stupefiants": "stupéfiants", "escroquerie": "escroquerie", "incendie": "incendie, fumée ou gaz",
-    "urgence_medicale": "urgence médicale", "secours_mer": "personne en difficulté en mer",
-    "accident": "accident de la circulation", "otv": "Opération Tranquillité Vacances",
-    "objet_perdu_trouve": "objet perdu ou trouvé", "conflit_voisinage": "conflit de voisinage",
-    "information": "demande d'information", "autre": "autre signalement",
-}
+LABELS = {"bruit": "nuisances sonores", "rassemblement": "rassemblement gênant",
+          "ivresse": "ivresse sur la voie publique", "mendicite": "mendicité agressive",
+          "rodeo_vitesse": "rodéo ou vitesse excessive", "stationnement": "stationnement gênant",
+          "vehicule_abandonne": "véhicule abandonné", "depot_sauvage": "dépôt sauvage de déchets",
+          "dejections": "déjections / saleté", "tags_degradations": "tags ou dégradations",
+          "eclairage": "éclairage public en panne", "voirie": "problème de voirie",
+          "animal": "animal errant ou dangereux", "vol_cambriolage": "vol ou cambriolage",
+          "agression_violence": "agression ou violence",
+          "violences_intrafamiliales": "violences intrafamiliales", "stupefiants": "stupéfiants",
+          "escroquerie": "escroquerie", "incendie": "incendie, fumée ou gaz",
+          "urgence_medicale": "urgence médicale", "secours_mer": "personne en difficulté en mer",
+          "accident": "accident de la circulation", "otv": "Opération Tranquillité Vacances",
+          "objet_perdu_trouve": "objet perdu ou trouvé",
+          "conflit_voisinage": "conflit de voisinage",
+          "information": "demande d'information", "autre": "autre signalement"}
 NUMBER_TEXT = {
     "17": "le 17 (police secours)", "18": "le 18 (sapeurs-pompiers)", "15": "le 15 (SAMU)",
     "112": "le 112 (numéro d'urgence européen)", "196": "le 196 (secours en mer)",
     "114": "le 114 par SMS ou sur l'application 114 (personnes sourdes ou malentendantes)",
 }
-EXTRA_TEXT = {
-    "15": "le 15 pour les blessés", "18": "le 18", "17": "le 17", "112": "le 112",
-    "196": "le 196", "3919": "le 3919 (violences faites aux femmes, gratuit et anonyme)",
-    "119": "le 119 (enfance en danger)", "3977": "le 3977 (maltraitance des personnes âgées ou handicapées)",
-    "3114": "le 3114 (prévention du suicide, 24 h/24)", "0 800 47 33 33": "le 0 800 47 33 33 (urgence gaz)",
-    "17Cyber": "17Cyber sur cybermalveillance.gouv.fr (arnaques en ligne)",
-}
+EXTRA_TEXT = {"15": "le 15 pour les blessés", "18": "le 18", "17": "le 17", "112": "le 112",
+              "196": "le 196", "3919": "le 3919 (violences faites aux femmes, gratuit et anonyme)",
+              "119": "le 119 (enfance en danger)",
+              "3977": "le 3977 (maltraitance des personnes âgées ou handicapées)",
+              "3114": "le 3114 (prévention du suicide, 24 h/24)",
+              "0 800 47 33 33": "le 0 800 47 33 33 (urgence gaz)",
+              "17Cyber": "17Cyber sur cybermalveillance.gouv.fr (arnaques en ligne)"}
 
 
 @dataclass(slots=True)
@@ -80,45 +81,43 @@ QUESTIONS = {
                        "ou un lieu connu à proximité (place, plage, école…) ?"),
     "occurred_at": "Depuis quand, ou à quelle heure, cela s'est-il produit ?",
 }
-LOCATION_Q = {
-    "otv": "À quelle adresse se trouve le logement à surveiller ?",
-    "objet_perdu_trouve": "Où l'objet a-t-il été perdu ou trouvé ?",
-}
-TIME_Q = {
-    "otv": "À quelles dates serez-vous absent ?",
-    "conflit_voisinage": "Depuis quand dure ce problème ?",
-    "objet_perdu_trouve": "Quand cela s'est-il passé ?",
-    "dejections": "Depuis quand constatez-vous ce problème ?",
-    "eclairage": "Depuis quand l'éclairage est-il en panne ?",
-    "vehicule_abandonne": "Depuis combien de temps le véhicule est-il là ?",
-}
-DETAILS_Q = {
-    "vol_cambriolage": "Qu'est-ce qui a été volé ? Une description aidera (type, marque, couleur).",
-    "animal": "Pouvez-vous décrire l'animal (espèce, couleur, collier, comportement) ?",
-    "ivresse": "La personne semble-t-elle blessée ou avoir besoin de soins ?",
-    "agression_violence": "Pouvez-vous décrire la ou les personnes en cause ?",
-    "escroquerie": "Que s'est-il passé exactement (somme, moyen de paiement, description) ?",
-    "objet_perdu_trouve": "Pouvez-vous décrire l'objet ?",
-    "stationnement": "Pouvez-vous décrire le véhicule (marque, couleur, plaque) ?",
-    "vehicule_abandonne": "Pouvez-vous décrire le véhicule (marque, couleur, plaque, état) ?",
-    "accident": "Y a-t-il des blessés ?",
-    "rodeo_vitesse": "Pouvez-vous décrire les véhicules (type, couleur, plaque) ?",
-}
-NOT_UNDERSTOOD = ("Je ne suis pas sûr de bien comprendre. Pouvez-vous décrire le problème en une "
-                  "phrase, par exemple « voiture garée devant mon garage » ou « musique très forte » ?")
+LOCATION_Q = {"otv": "À quelle adresse se trouve le logement à surveiller ?",
+              "objet_perdu_trouve": "Où l'objet a-t-il été perdu ou trouvé ?"}
+TIME_Q = {"otv": "À quelles dates serez-vous absent ?",
+          "conflit_voisinage": "Depuis quand dure ce problème ?",
+          "objet_perdu_trouve": "Quand cela s'est-il passé ?",
+          "dejections": "Depuis quand constatez-vous ce problème ?",
+          "eclairage": "Depuis quand l'éclairage est-il en panne ?",
+          "vehicule_abandonne": "Depuis combien de temps le véhicule est-il là ?"}
+DETAILS_Q = {"vol_cambriolage": "Qu'est-ce qui a été volé ? Une description aidera (type, marque, couleur).",
+             "animal": "Pouvez-vous décrire l'animal (espèce, couleur, collier, comportement) ?",
+             "ivresse": "La personne semble-t-elle blessée ou avoir besoin de soins ?",
+             "agression_violence": "Pouvez-vous décrire la ou les personnes en cause ?",
+             "escroquerie": "Que s'est-il passé exactement (somme, moyen de paiement, description) ?",
+             "objet_perdu_trouve": "Pouvez-vous décrire l'objet ?",
+             "stationnement": "Pouvez-vous décrire le véhicule (marque, couleur, plaque) ?",
+             "vehicule_abandonne": "Pouvez-vous décrire le véhicule (marque, couleur, plaque, état) ?",
+             "accident": "Y a-t-il des blessés ?",
+             "rodeo_vitesse": "Pouvez-vous décrire les véhicules (type, couleur, plaque) ?"}
+NOT_UNDERSTOOD = (
+    "Je ne suis pas sûr de bien comprendre. Pouvez-vous décrire le problème en une "
+    "phrase, par exemple « voiture garée devant mon garage » ou « musique très forte » ?"
+)
 
 
 def handoff(info: CommuneInfo) -> str:
-    return ("Je n'arrive pas à comprendre votre demande, je préfère la confier à une personne. "
-            "J'enregistre votre message pour qu'un agent de la police municipale vous rappelle ; "
-            f"vous pouvez aussi appeler le {info.police_desk_phone}. En cas d'urgence : 17, 18, 15 ou 112.")
+    return (
+        "Je n'arrive pas à comprendre votre demande, je préfère la confier à une personne. "
+        "J'enregistre votre message pour qu'un agent de la police municipale vous rappelle ; "
+        f"vous pouvez aussi appeler le {info.police_desk_phone}. En cas d'urgence : 17, 18, 15 ou 112."
+    )
 
 
 def summary(state: dict[str, Any]) -> str:
     parts = [f"Je récapitule : {LABELS.get(state['category'], state['category'])}"]
     loc = state.get("location") or {}
-    place = " ".join(x for x in (loc.get("number"), loc.get("street")) if x) or loc.get("landmark") \
-        or loc.get("text")
+    place = (" ".join(x for x in (loc.get("number"), loc.get("street")) if x)
+             or loc.get("landmark") or loc.get("text"))
     if place:
         parts.append(f"lieu : {place}")
     if state.get("occurred_at"):
@@ -145,19 +144,28 @@ def answer_information(text: str, info: CommuneInfo) -> str:
     """Answers to the common questions; the fallback says who to call."""
     t = norm(text)
     if re.search(r"\b(horaire|heure|ouvert|ouvre|ferme|fermeture|ouverture)", t):
-        return (f"La police municipale est joignable {info.police_hours}, au {info.police_desk_phone}. "
-                "En dehors de ces heures, le commissariat de police nationale répond 24 h/24 (17 en urgence).")
+        return (
+            f"La police municipale est joignable {info.police_hours}, au {info.police_desk_phone}. "
+            "En dehors de ces heures, le commissariat de police nationale répond 24 h/24 (17 en urgence)."
+        )
     if re.search(r"\b(ou (se trouve|est|sont)|adresse|situe|trouve ou|se trouve)", t):
-        return (f"Vous trouverez la police municipale {info.police_address} "
-                f"(téléphone : {info.police_desk_phone}). Le commissariat de police nationale est ouvert 24 h/24.")
-    if re.search(r"\b(arnaque|escroquer|internet|en ligne|cyber|piratage|phishing)", t) and \
-            re.search(r"\b(site|signaler|ou|comment|qui|numero)", t):
-        return ("Pour une arnaque en ligne : 17Cyber sur cybermalveillance.gouv.fr, et la plateforme "
-                "PHAROS (internet-signalement.gouv.fr) pour un contenu illicite. Pour porter plainte : "
-                "pré-plainte en ligne sur pre-plainte-en-ligne.gouv.fr, puis rendez-vous au commissariat.")
+        return (
+            f"Vous trouverez la police municipale {info.police_address} "
+            f"(téléphone : {info.police_desk_phone}). Le commissariat de police nationale est ouvert 24 h/24."
+        )
+    if re.search(
+        r"\b(arnaque|escroquer|internet|en ligne|cyber|piratage|phishing)", t
+    ) and re.search(r"\b(site|signaler|ou|comment|qui|numero)", t):
+        return (
+            "Pour une arnaque en ligne : 17Cyber sur cybermalveillance.gouv.fr, et la plateforme "
+            "PHAROS (internet-signalement.gouv.fr) pour un contenu illicite. Pour porter plainte : "
+            "pré-plainte en ligne sur pre-plainte-en-ligne.gouv.fr, puis rendez-vous au commissariat."
+        )
     if re.search(r"\b112\b", t):
-        return ("Oui, le 112 fonctionne partout en France et dans l'Union européenne, depuis un portable "
-                "même sans crédit. Le 17 (police), le 18 (pompiers) et le 15 (SAMU) restent valables.")
+        return (
+            "Oui, le 112 fonctionne partout en France et dans l'Union européenne, depuis un portable "
+            "même sans crédit. Le 17 (police), le 18 (pompiers) et le 15 (SAMU) restent valables."
+        )
     if re.search(r"\b(plainte|main courante)", t):
         return ("Pour porter plainte : faites une pré-plainte en ligne sur pre-plainte-en-ligne.gouv.fr, "
                 "puis présentez-vous au commissariat de police nationale, ouvert 24 h/24. Pour une simple "

@@ -17,57 +17,52 @@ from bia.geo.normalize import fold
 
 PARIS = ZoneInfo("Europe/Paris")
 
-_NUM_WORDS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20,
-    "trente": 30, "quarante": 40, "cinquante": 50, "quelques": 3, "plusieurs": 3, "des": 3,
-    "une dizaine de": 10, "une quinzaine de": 15, "une vingtaine de": 20, "une trentaine de": 30,
-    "une bonne": 1, "un bon": 1, "une petite": 1, "un petit": 1, "au moins": 0, "bien": 0,
-}
-_UNITS = {
-    "min": 60, "mn": 60, "minute": 60, "minutes": 60, "h": 3600, "heure": 3600, "heures": 3600,
-    "jour": 86400, "jours": 86400, "nuit": 86400, "nuits": 86400, "semaine": 604800,
-    "semaines": 604800, "mois": 2592000, "an": 31536000, "ans": 31536000, "annee": 31536000,
-    "annees": 31536000,
-}
+_NUM_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+              "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20,
+              "trente": 30, "quarante": 40, "cinquante": 50, "quelques": 3, "plusieurs": 3, "des": 3,
+              "une dizaine de": 10, "une quinzaine de": 15, "une vingtaine de": 20, "une trentaine de": 30,
+              "une bonne": 1, "un bon": 1, "une petite": 1, "un petit": 1, "au moins": 0, "bien": 0}
+_UNITS = {"min": 60, "mn": 60, "minute": 60, "minutes": 60, "h": 3600, "heure": 3600, "heures": 3600,
+          "jour": 86400, "jours": 86400, "nuit": 86400, "nuits": 86400, "semaine": 604800,
+          "semaines": 604800, "mois": 2592000, "an": 31536000, "ans": 31536000, "annee": 31536000,
+          "annees": 31536000}
 _WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 _MONTHS = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
            "octobre", "novembre", "decembre"]
-_PARTS = {"matin": 8, "matinee": 9, "midi": 12, "apres midi": 15, "aprem": 15, "soir": 21,
-          "soiree": 21, "nuit": 1}
+_PARTS = {"matin": 8, "matinee": 9, "midi": 12, "apres midi": 15, "aprem": 15, "soir": 21, "soiree": 21,
+          "nuit": 1}
 
 _NUM = r"(\d+|" + "|".join(sorted((re.escape(k) for k in _NUM_WORDS), key=len, reverse=True)) + r")"
 _UNIT = r"(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")"
-_DURATION = re.compile(
-    r"\b(il y a|depuis|ca fait|cela fait|voila|pendant|y a)\s+(?:bien\s+|au moins\s+|plus d\s*)?"
-    + _NUM + r"?\s*(?:bonne\s+|petite\s+|bon\s+|petit\s+)?" + _UNIT + r"\b")
-_HALF = re.compile(r"\b(il y a|depuis|ca fait)\s+(?:une\s+)?(demi heure|demi-heure|quart d heure)\b")
+_DURATION = re.compile(r"\b(il y a|depuis|ca fait|cela fait|voila|pendant|y a)\s+(?:bien\s+|au moins\s+|plus d\s*)?"
+                       + _NUM + r"?\s*(?:bonne\s+|petite\s+|bon\s+|petit\s+)?" + _UNIT + r"\b")
+_HALF = re.compile(
+    r"\b(il y a|depuis|ca fait)\s+(?:une\s+)?(demi heure|demi-heure|quart d heure)\b"
+)
 _CLOCK = re.compile(r"\b(?:(minuit)|(?:a|vers|depuis|des|entre|jusqu a|sur les|de)\s+(midi)"
                     r"|(\d{1,2})\s*(?:h|heures?|:)\s*(\d{2})?(?!\d))"
                     r"(?:\s+(du matin|du soir|de l apres midi|de la nuit))?")
 _DATE = re.compile(r"\b(?:le\s+|du\s+)?(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS) + r")\b"
                    r"|\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
-_RANGE = re.compile(r"\bdu (\d{1,2})(?:er)? (?:au|jusqu au) \d{1,2}(?:er)? (" + "|".join(_MONTHS)
-                    + r")\b")
+_RANGE = re.compile(
+    r"\bdu (\d{1,2})(?:er)? (?:au|jusqu au) \d{1,2}(?:er)? (" + "|".join(_MONTHS) + r")\b"
+)
 _NOW = re.compile(r"\b(en ce moment|actuellement|maintenant|a l instant|en train de|en cours|"
                   r"la tout de suite|right now|ahora|now)\b")
-_STRONG_ONGOING = re.compile(
-    r"\b(en train de|toujours la|encore la|(?:sont|est) toujours|(?:sont|est) encore|"
-    r"en ce moment|actuellement|maintenant|la maintenant|au secours|a l aide|vite|venez|"
-    r"ne s arrete pas|continue(?:nt)?|recommence(?:nt)?|toujours en cours|en cours|a l instant|"
-    r"je l entends|on les entend|j entends)\b")
-_OVER = re.compile(
-    r"\b((?:il|elle|ils|elles|on|l autre \w+|le \w+) (?:est|sont|s est|se sont) (?:re)?partis?e?s?|"
-    r"(?:a|ont) pris la fuite|(?:s est|se sont) (?:enfuie?s?|sauve(?:e?s?)?|calme(?:e?s?)?|"
-    r"eloigne(?:e?s?)?)|c etait|c est fini|c est termine|n (?:est|sont) plus la|"
-    r"(?:est|a ete) eteint|plus personne|ils sont repartis|parti sans|repartie? sans|"
-    r"partis? depuis|deja partis?|sont rentres)\b")
-_RECURRING = re.compile(
-    r"\b(tous les (?:jours|soirs|matins|nuits|week ends?|weekends?|samedis?|dimanches?|ans|etes)|"
-    r"toutes les (?:nuits|semaines|fins? de semaine)|chaque (?:soir|nuit|jour|matin|week end|"
-    r"semaine|fois)|regulierement|souvent|sans arret|depuis des (?:semaines|mois|annees|jours)|"
-    r"encore une fois|a chaque fois|recurrent|h24|tout le temps|depuis plusieurs "
-    r"(?:semaines|mois|jours|annees)|depuis longtemps|ca dure)\b")
+_STRONG_ONGOING = re.compile(r"\b(en train de|toujours la|encore la|(?:sont|est) toujours|(?:sont|est) encore|"
+                             r"en ce moment|actuellement|maintenant|la maintenant|au secours|a l aide|vite|venez|"
+                             r"ne s arrete pas|continue(?:nt)?|recommence(?:nt)?|toujours en cours|en cours|a l instant|"
+                             r"je l entends|on les entend|j entends)\b")
+_OVER = re.compile(r"\b((?:il|elle|ils|elles|on|l autre \w+|le \w+) (?:est|sont|s est|se sont) (?:re)?partis?e?s?|"
+                   r"(?:a|ont) pris la fuite|(?:s est|se sont) (?:enfuie?s?|sauve(?:e?s?)?|calme(?:e?s?)?|"
+                   r"eloigne(?:e?s?)?)|c etait|c est fini|c est termine|n (?:est|sont) plus la|"
+                   r"(?:est|a ete) eteint|plus personne|ils sont repartis|parti sans|repartie? sans|"
+                   r"partis? depuis|deja partis?|sont rentres)\b")
+_RECURRING = re.compile(r"\b(tous les (?:jours|soirs|matins|nuits|week ends?|weekends?|samedis?|dimanches?|ans|etes)|"
+                        r"toutes les (?:nuits|semaines|fins? de semaine)|chaque (?:soir|nuit|jour|matin|week end|"
+                        r"semaine|fois)|regulierement|souvent|sans arret|depuis des (?:semaines|mois|annees|jours)|"
+                        r"encore une fois|a chaque fois|recurrent|h24|tout le temps|depuis plusieurs "
+                        r"(?:semaines|mois|jours|annees)|depuis longtemps|ca dure)\b")
 
 
 @dataclass(slots=True)
@@ -107,8 +102,9 @@ def _clock(t: str) -> tuple[int, int, str | None, int] | None:
         if m.group(2):
             return 12, 0, m.group(5), m.start()
         hour, minute = int(m.group(3)), int(m.group(4) or 0)
-        tail = t[m.end():m.end() + 3]
-        if hour > 24 or minute > 59 or tail.startswith("/") or t[max(0, m.start() - 1):m.start()] == "/":
+        tail = t[m.end() : m.end() + 3]
+        if (hour > 24 or minute > 59 or tail.startswith("/")
+            or t[max(0, m.start() - 1) : m.start()] == "/"):
             continue
         return hour, minute, m.group(5), m.start()
     return None
@@ -171,8 +167,8 @@ def _part(t: str) -> str | None:
     return m.group(1)
 
 
-_PART_HOURS = {"fin d apres midi": 17, "fin de matinee": 11, "debut de soiree": 19,
-               "fin de soiree": 23, **_PARTS}
+_PART_HOURS = {"fin d apres midi": 17, "fin de matinee": 11, "debut de soiree": 19, "fin de soiree": 23,
+               **_PARTS}
 
 
 def parse_time(text: str, at: datetime) -> TimeInfo:
@@ -210,8 +206,10 @@ def _resolve(t: str, now: datetime) -> tuple[datetime | None, str | None]:
     m = _DURATION.search(t)
     if m and m.group(3) == "h" and m.group(1) == "depuis":  # "depuis 23h" is a clock time
         m = None
-    if m and (m.group(2) is not None or m.group(3) in ("heure", "minute", "semaine", "jour",
-                                                       "nuit", "mois", "an", "annee")):
+    if m and (
+        m.group(2) is not None
+        or m.group(3) in ("heure", "minute", "semaine", "jour", "nuit", "mois", "an", "annee")
+    ):
         amount = _num(m.group(2)) * _UNITS[m.group(3)]
         return now - timedelta(seconds=amount), m.group(0).strip()
     day, said = _day_anchor(t, now)
@@ -221,8 +219,8 @@ def _resolve(t: str, now: datetime) -> tuple[datetime | None, str | None]:
         return now - timedelta(hours=1), "tout à l'heure"
     if re.search(r"\bcette nuit\b|\bla nuit derniere\b", t) and day is None:
         if now.hour >= 18 or now.hour < 6 and "derniere" not in t:
-            base = now.date() if now.hour >= 18 or clock is None or clock[0] <= now.hour else \
-                now.date() - timedelta(days=1)
+            base = (now.date() if now.hour >= 18 or clock is None or clock[0] <= now.hour
+                    else now.date() - timedelta(days=1))
             when = _at_clock(base, clock[0], clock[1]) if clock else now
             return min(when, now), "cette nuit"
         hour = clock[0] if clock else 1
@@ -230,10 +228,9 @@ def _resolve(t: str, now: datetime) -> tuple[datetime | None, str | None]:
         return _at_clock(base, hour, clock[1] if clock else 0), "cette nuit"
     if clock is not None:
         hour, minute, qual, _ = clock
-        if qual in ("du soir", "de l apres midi") or part in ("soir", "soiree", "apres midi",
-                                                            "fin d apres midi", "aprem"):
-            if 1 <= hour < 12:
-                hour += 12
+        if (qual in ("du soir", "de l apres midi") or part
+            in ("soir", "soiree", "apres midi", "fin d apres midi", "aprem")) and 1 <= hour < 12:
+            hour += 12
         if part == "nuit" and 8 <= hour < 12:
             hour += 12
         if day is not None:

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     )
     nlu_backend: str = Field(default="local",
                              description="NLU backend: `local` (no network) or `llm`.")
+    nlu_cache_dir: Path | None = Field(
+        default=None, description="Where the trained category model is cached "
+        "(default ~/.cache/bia/nlu).")
     llm_base_url: str | None = Field(
         default=None, description="OpenAI-compatible API base URL for the `llm` NLU backend."
     )
@@ -106,3 +109,27 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Build settings once per process (never at import time)."""
     return Settings()
+
+
+# Settings classes of other packages (kept beside the code that uses them); declared here once
+# so that `bia config` and the documentation test see every variable.
+EXTRA_SETTINGS = (
+    "bia.privacy.settings:PrivacySettings",
+    "bia.ops.settings:OpsSettings",
+    "bia.channels.phone.settings:PhoneSettings",
+)
+
+
+def all_settings_classes() -> list[type[BaseSettings]]:
+    """Core settings first, then each package's; a class that is absent is skipped."""
+    import importlib
+
+    classes: list[type[BaseSettings]] = [Settings]
+    for path in EXTRA_SETTINGS:
+        module, name = path.split(":")
+        try:
+            cls = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        classes.append(cls)
+    return classes

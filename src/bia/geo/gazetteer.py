@@ -21,25 +21,27 @@ from rapidfuzz import fuzz, process
 
 from bia.core.types import Location
 from bia.geo.normalize import (
-    DATA_DIR, NUMBER_LEAD, STOP_WORDS, Token, expand_word, house_number_after,
-    house_number_before, match_type, normalize, roman_variant, split_official_name,
+    NUMBER_LEAD,
+    OPTIONAL_WORDS,
+    STOP_WORDS,
+    Token,
+    expand_word,
+    house_number_after,
+    house_number_before,
+    match_type,
+    normalize,
+    read_common_words,
+    roman_variant,
+    split_official_name,
     tokenize_spans,
 )
+from bia.geo.normalize import word_similarity as _sim
 
-# Words that may be left out by residents ("avenue Foch" for "Avenue du Maréchal Foch").
-OPTIONAL_WORDS = frozenset(
-    {"marechal", "general", "docteur", "president", "abbe", "chanoine", "colonel", "commandant",
-     "capitaine", "lieutenant", "professeur", "monseigneur", "cardinal", "jean", "paul", "pierre",
-     "victor", "jules", "edmond", "albert", "eugene",
-     "georges", "andre", "charles", "henri", "louis", "francois", "joseph", "marcel", "etienne",
-     "antoine", "ernest", "michel", "maurice", "winston", "alphonse", "raymond", "gaston"}
-)
 _NEGATORS = frozenset({"pas", "non"})
 _CROSS_WORDS = frozenset({"coin", "angle", "croisement", "intersection", "carrefour"})
 _ARTICLES = frozenset({"au", "le", "la", "l", "du", "de", "des", "les", "aux", "a"})
 _VERB_LIKE = frozenset({"marche", "golf", "gare", "port", "rocher", "vierge", "parme", "casino"})
 _TYPE_PRIOR = {"rue": 2.0, "avenue": 1.5, "boulevard": 1.0, "place": 1.0}
-_COMMON_FILE = DATA_DIR / "fr_common_words.txt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +94,6 @@ class _Street:
     distinctive: bool  # has a word that is not an everyday word
 
 
-def _read_common_words() -> frozenset[str]:
-    words = set()
-    for line in _COMMON_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            words.update(line.split())
-    return frozenset(words)
-
-
 def _float(value: str | None) -> float | None:
     try:
         return float(value) if value not in (None, "") else None
@@ -107,22 +101,12 @@ def _float(value: str | None) -> float | None:
         return None
 
 
-def _sim(text_word: str, core_word: str) -> float:
-    """Similarity of one text word to one name word (typos tolerated on long words only)."""
-    if text_word == core_word or roman_variant(text_word) == core_word:
-        return 100.0
-    if len(core_word) <= 3 or len(text_word) <= 3 or text_word.isdigit():
-        return 0.0
-    score = fuzz.ratio(text_word, core_word)
-    return score if score >= 80 else 0.0
-
-
 class Gazetteer:
     """Street and landmark index of one commune pack."""
 
     def __init__(self, streets: Iterable[StreetEntry], landmarks: Iterable[LandmarkEntry] = (),
                  common_words: Iterable[str] = ()) -> None:
-        self.common = _read_common_words() | frozenset(common_words)
+        self.common = read_common_words() | frozenset(common_words)
         self._streets: list[_Street] = []
         self._by_word: dict[str, set[int]] = {}
         for entry in streets:
@@ -132,8 +116,8 @@ class Gazetteer:
             variants = {tuple(core)}
             variants.add(tuple(roman_variant(w) or w for w in core))
             for variant in variants:
-                distinctive = any(w not in self.common and w not in OPTIONAL_WORDS
-                                  and not w.isdigit() for w in variant)
+                distinctive = any(w not in self.common and w not in OPTIONAL_WORDS and not w.isdigit()
+                                  for w in variant)
                 self._streets.append(_Street(entry, typ, variant, distinctive))
                 for w in variant:
                     self._by_word.setdefault(w, set()).add(len(self._streets) - 1)
@@ -155,10 +139,11 @@ class Gazetteer:
         streets = []
         with (Path(pack_dir) / "streets.csv").open(encoding="utf-8") as f:
             for row in csv.DictReader(f):
-                streets.append(StreetEntry(
-                    name=row["name"], street_type=row.get("street_type") or None,
-                    lat=_float(row.get("lat")), lon=_float(row.get("lon")),
-                    alias_of=row.get("alias_of") or None))
+                streets.append(
+                    StreetEntry(name=row["name"], street_type=row.get("street_type") or None,
+                                lat=_float(row.get("lat")), lon=_float(row.get("lon")),
+                                alias_of=row.get("alias_of") or None)
+                )
         return cls(streets, cls.read_landmarks(Path(pack_dir) / "landmarks.csv"))
 
     @staticmethod
@@ -166,11 +151,20 @@ class Gazetteer:
         if not path.is_file():
             return []
         with path.open(encoding="utf-8") as f:
-            return [LandmarkEntry(
-                id=row["id"], name=row["name"],
-                aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
-                kind=row.get("kind") or None, lat=_float(row.get("lat")),
-                lon=_float(row.get("lon")), zone=row.get("zone") or None) for row in csv.DictReader(f)]
+            return [
+                LandmarkEntry(
+                    id=row["id"],
+                    name=row["name"],
+                    aliases=tuple(
+                        a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()
+                    ),
+                    kind=row.get("kind") or None,
+                    lat=_float(row.get("lat")),
+                    lon=_float(row.get("lon")),
+                    zone=row.get("zone") or None,
+                )
+                for row in csv.DictReader(f)
+            ]
 
     @property
     def street_names(self) -> list[str]:
@@ -184,8 +178,9 @@ class Gazetteer:
         if alt:
             found |= self._by_word.get(alt, set())
         if len(word) > 3 and not word.isdigit():
-            for cand, _score, _ in process.extract(word, self._vocab, scorer=fuzz.ratio,
-                                                   score_cutoff=80, limit=8):
+            for cand, _score, _ in process.extract(
+                word, self._vocab, scorer=fuzz.ratio, score_cutoff=80, limit=8
+            ):
                 found |= self._by_word[cand]
         return frozenset(found)
 
@@ -212,7 +207,9 @@ class Gazetteer:
             return None
         return total / matched - 4 * skipped, p, matched
 
-    def _best_at(self, words: list[str], j: int, typ: str | None) -> tuple[float, int, _Street] | None:
+    def _best_at(
+        self, words: list[str], j: int, typ: str | None
+    ) -> tuple[float, int, _Street] | None:
         cands: set[int] = set()
         k = j
         for _ in range(2):  # first two identity words: the first one may be an omitted title
@@ -273,18 +270,17 @@ class Gazetteer:
         places = [m for m in self.find_places(text) if not m.negated]
         if not places:
             return None
-        streets = [m for m in places if m.kind == "street" and m.anchored] or \
-            [m for m in places if m.kind == "street"]
+        streets = [m for m in places if m.kind == "street" and m.anchored] or [
+            m for m in places if m.kind == "street"
+        ]
         landmarks = [m for m in places if m.kind == "landmark"]
         main = streets[0] if streets else landmarks[0]
         start = min(m.start for m in (main, *landmarks[:1]))
         end = max(m.end for m in (main, *landmarks[:1]))
-        return Location(
-            text=text[start:end].strip(),
-            street=streets[0].name if streets else None,
-            number=streets[0].number if streets else None,
-            landmark=landmarks[0].name if landmarks else None,
-            lat=main.lat, lon=main.lon, zone=None)
+        return Location(text=text[start:end].strip(), street=streets[0].name if streets else None,
+                        number=streets[0].number if streets else None,
+                        landmark=landmarks[0].name if landmarks else None, lat=main.lat,
+                        lon=main.lon, zone=None)
 
     # ---------------------------------------------------------------- helpers
     def _street_match(self, text: str, words: list[str], spans: list[Token], i: int,
@@ -299,51 +295,56 @@ class Gazetteer:
         while start_tok > 0 and words[start_tok - 1] in NUMBER_LEAD | {"l", "la"}:
             start_tok -= 1
         negated = self._negated(words, i)
-        if number and start_tok < i:
-            text_start = spans[start_tok].start
-        else:
-            text_start = spans[i].start
+        text_start = spans[start_tok].start if number and start_tok < i else spans[i].start
         entry = street.entry
         return PlaceMatch("street", entry.alias_of or entry.name, text_start, spans[end - 1].end,
                           score, entry.lat, entry.lon, number, negated, anchored)
 
     @staticmethod
     def _negated(words: list[str], i: int) -> bool:
-        before = words[max(0, i - 3):i]
-        return bool(before) and (before[-1] in _NEGATORS or
-                                 (len(before) >= 2 and before[-2] in _NEGATORS and
-                                  before[-1] in STOP_WORDS | {"c", "est"}))
+        before = words[max(0, i - 3) : i]
+        return bool(before) and (
+            before[-1] in _NEGATORS
+            or (len(before) >= 2 and before[-2] in _NEGATORS
+                and before[-1] in STOP_WORDS | {"c", "est"})
+        )
 
-    def _landmarks(self, words: list[str], spans: list[Token],
-                   streets: list[PlaceMatch]) -> list[PlaceMatch]:
+    def _landmarks(
+        self, words: list[str], spans: list[Token], streets: list[PlaceMatch]
+    ) -> list[PlaceMatch]:
         out = []
         content = [(k, w) for k, w in enumerate(words) if w not in STOP_WORDS]
         taken = [(m.start, m.end) for m in streets]
         for ci, (k, w) in enumerate(content):
             best: tuple[int, LandmarkEntry] | None = None
             for phrase, lm in self._landmark_phrases.get(w, ()):
-                window = [x for _, x in content[ci:ci + len(phrase)]]
-                if len(window) == len(phrase) and all(
-                        a == b or (len(b) > 5 and fuzz.ratio(a, b) >= 85)
-                        for a, b in zip(window, phrase, strict=True)):
-                    if best is None or len(phrase) > best[0]:
-                        best = (len(phrase), lm)
+                window = [x for _, x in content[ci : ci + len(phrase)]]
+                if (
+                    len(window) == len(phrase)
+                    and all(a == b or (len(b) > 5 and fuzz.ratio(a, b) >= 85)
+                            for a, b in zip(window, phrase, strict=True))
+                    and (best is None or len(phrase) > best[0])
+                ):
+                    best = (len(phrase), lm)
             if best is None:
                 continue
             n, lm = best
-            if n == 1 and (w in self.common or len(w) <= 4 or w in _VERB_LIKE) and (
-                    k == 0 or words[k - 1] not in _ARTICLES):
+            if (n == 1 and (w in self.common or len(w) <= 4 or w in _VERB_LIKE)
+                and (k == 0 or words[k - 1] not in _ARTICLES)):
                 continue  # "ça ne marche plus" is not "le marché", "port" alone is not a place
             start, end = spans[k].start, spans[content[ci + n - 1][0]].end
             if any(s <= start < e for s, e in taken):
                 continue
             taken.append((start, end))
-            out.append(PlaceMatch("landmark", lm.name, start, end, 100.0, lm.lat, lm.lon,
-                                  negated=self._negated(words, k), extra={"id": lm.id}))
+            out.append(
+                PlaceMatch("landmark", lm.name, start, end, 100.0, lm.lat, lm.lon,
+                           negated=self._negated(words, k), extra={"id": lm.id})
+            )
         return out
 
-    def _unanchored(self, text: str, words: list[str], spans: list[Token],
-                    found: list[PlaceMatch]) -> list[PlaceMatch]:
+    def _unanchored(
+        self, text: str, words: list[str], spans: list[Token], found: list[PlaceMatch]
+    ) -> list[PlaceMatch]:
         """Streets named without their type ("gambeta", "coin de Gambetta et Mazagran")."""
         out: list[PlaceMatch] = []
         taken = [(m.start, m.end) for m in found]
@@ -351,10 +352,13 @@ class Gazetteer:
         while i < len(words):
             w = words[i]
             start = spans[i].start
-            after_et = i > 0 and words[i - 1] in ("et", "de", "du") and any(
-                m.kind == "street" and m.end <= start and start - m.end < 12 for m in found)
+            after_et = (
+                i > 0
+                and words[i - 1] in ("et", "de", "du")
+                and any(m.kind == "street" and m.end <= start and start - m.end < 12 for m in found)
+            )
             if (len(w) < 4 or w in STOP_WORDS or w in self.common or w.isdigit()
-                    or any(s <= start < e for s, e in taken)):
+                or any(s <= start < e for s, e in taken)):
                 i += 1
                 continue
             best = self._best_at(words, i, None)
@@ -364,8 +368,8 @@ class Gazetteer:
                 # first letter ("gambeta"), never "laisse" for "Claisse" or "fois" for "Frois"
                 exact = any(w == c for c in street.core)
                 close = len(w) >= 6 and any(c[0] == w[0] and _sim(w, c) >= 88 for c in street.core)
-                strict = score >= 88 and street.distinctive and (exact or close) and (
-                    words[i] not in self.common and words[i] not in OPTIONAL_WORDS)
+                strict = (score >= 88 and street.distinctive and (exact or close)
+                          and (words[i] not in self.common and words[i] not in OPTIONAL_WORDS))
                 if strict or (after_et and score >= 80):
                     m = self._street_match(text, words, spans, i, best, anchored=False)
                     out.append(m)
@@ -377,12 +381,15 @@ class Gazetteer:
 
     @staticmethod
     def _link_cross_streets(text: str, places: list[PlaceMatch]) -> None:
-        """"au coin de la rue X et de la rue Y": Y becomes the cross street of X."""
+        """ "au coin de la rue X et de la rue Y": Y becomes the cross street of X."""
         streets = [m for m in places if m.kind == "street"]
         for a, b in zip(streets, streets[1:], strict=False):
-            between = normalize(text[a.end:b.start]).split()
-            before = normalize(text[max(0, a.start - 30):a.start]).split()
-            if between and between[0] in ("et", "x") or re.fullmatch(r"\s*/\s*", text[a.end:b.start]):
-                if _CROSS_WORDS & set(before) or not between:
-                    a.cross_street = b.name
-                    places.remove(b)
+            between = normalize(text[a.end : b.start]).split()
+            before = normalize(text[max(0, a.start - 30) : a.start]).split()
+            if (
+                between
+                and between[0] in ("et", "x")
+                or re.fullmatch(r"\s*/\s*", text[a.end : b.start])
+            ) and (_CROSS_WORDS & set(before) or not between):
+                a.cross_street = b.name
+                places.remove(b)

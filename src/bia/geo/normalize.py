@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -27,15 +29,13 @@ _RISKY_TYPE_ABBREVIATIONS = frozenset(
      "rs", "pn", "cor", "plan", "champ", "camp", "bois", "clos", "col", "cale", "anse", "via",
      "cour", "cours", "pont", "ponts", "passe", "passes", "porte", "voie", "voies", "espace",
      "parc", "enc", "env", "deg", "dig", "fos", "grille", "gri", "cercle", "terrain", "plaine",
-     "plateau", "patio", "rampe", "ronde", "levee", "lot", "ham", "hameau", "jetee",
-     "plage", "plages", "digue", "chalet", "chateau", "metro", "met", "arc", "art", "plat",
-     "raid", "tra", "nte", "vte", "pta", "pae", "pim", "ptr", "cav", "cgne", "chee"}
+     "plateau", "patio", "rampe", "ronde", "levee", "lot", "ham", "hameau", "jetee", "plage",
+     "plages", "digue", "chalet", "chateau", "metro", "met", "arc", "art", "plat", "raid",
+     "tra", "nte", "vte", "pta", "pae", "pim", "ptr", "cav", "cgne", "chee"}
 )
 
-ROMAN = {
-    "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
-    "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18,
-}
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+         "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18}
 ARABIC_TO_ROMAN = {v: k for k, v in ROMAN.items()}
 
 # Words that carry no identity inside a street name (BAN stop words plus elided forms).
@@ -117,17 +117,18 @@ def _read_type_words() -> dict[tuple[str, ...], str]:
         canonical = normalize(spellings[0])
         for s in spellings:
             key = tuple(tokens(s))
-            if key and (len(key) > 1 or key[0] not in _RISKY_TYPE_ABBREVIATIONS or
-                        key[0] == canonical):
+            if key and (
+                len(key) > 1 or key[0] not in _RISKY_TYPE_ABBREVIATIONS or key[0] == canonical
+            ):
                 types.setdefault(key, canonical)
     with (DATA_DIR / "street_abbreviations_ban.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             if row["kind"] == "first_word" and row["abbreviation"] not in _RISKY_TYPE_ABBREVIATIONS:
                 types.setdefault((row["abbreviation"],), normalize(row["expansion"]))
     # Types found in French gazetteers but missing from both tables.
-    for extra in ("rond point", "cite", "domaine", "perspective", "espace", "parking",
-                  "residence", "venelle", "descente", "esplanade", "sentier", "porte", "pont",
-                  "voie", "plateau", "chemins"):
+    for extra in ("rond point", "cite", "domaine", "perspective", "espace", "parking", "residence",
+                  "venelle", "descente", "esplanade", "sentier", "porte", "pont", "voie", "plateau",
+                  "chemins"):
         types.setdefault(tuple(extra.split()), extra)
     types[("espl",)] = "esplanade"
     types[("rdpt",)] = "rond point"
@@ -150,7 +151,7 @@ def match_type(words: list[str], i: int) -> tuple[str, int] | None:
     """The canonical street type starting at ``words[i]`` and how many words it spans."""
     t = tables()
     for n in range(min(t.max_type_len, len(words) - i), 0, -1):
-        canonical = t.type_words.get(tuple(words[i:i + n]))
+        canonical = t.type_words.get(tuple(words[i : i + n]))
         if canonical is not None:
             return canonical, n
     return None
@@ -162,7 +163,7 @@ def expand_word(word: str) -> tuple[str, ...]:
 
 
 def roman_variant(word: str) -> str | None:
-    """"vii" <-> "7" so that "Édouard VII" is found from "edouard 7" and vice versa."""
+    """ "vii" <-> "7" so that "Édouard VII" is found from "edouard 7" and vice versa."""
     if word in ROMAN and len(word) > 1:
         return str(ROMAN[word])
     if word.isdigit() and int(word) in ARABIC_TO_ROMAN and int(word) > 1:
@@ -189,12 +190,12 @@ def split_official_name(name: str) -> tuple[str | None, list[str]]:
 
 # ---------------------------------------------------------------- house numbers
 _NUMBER_UNITS = frozenset(
-    {"h", "heure", "heures", "min", "mn", "minute", "minutes", "ans", "an", "euros", "euro", "e",
-     "eme", "er", "etage", "etages", "personnes", "jeunes", "hommes", "femmes", "fois", "jours",
-     "jour", "mois", "semaines", "km", "m", "metres", "voitures", "scooters", "motos", "chiens",
-     "pers", "gars", "mecs", "types", "individus", "enfants", "ados", "s", "sec", "secondes", "x",
-     "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
-     "octobre", "novembre", "decembre", "degres", "litres", "kilos", "kg", "cm"}
+    {"h", "heure", "heures", "min", "mn", "minute", "minutes", "ans", "an", "euros", "euro",
+     "e", "eme", "er", "etage", "etages", "personnes", "jeunes", "hommes", "femmes", "fois",
+     "jours", "jour", "mois", "semaines", "km", "m", "metres", "voitures", "scooters", "motos",
+     "chiens", "pers", "gars", "mecs", "types", "individus", "enfants", "ados", "s", "sec",
+     "secondes", "x", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+     "septembre", "octobre", "novembre", "decembre", "degres", "litres", "kilos", "kg", "cm"}
 )
 NUMBER_LEAD = frozenset({"au", "le", "du", "n", "no", "numero", "num", "devant", "face", "pres"})
 _NOT_NUMBER_LEAD = frozenset({"depuis", "vers", "a", "y", "il", "dans", "pendant", "sur", "de"})
@@ -213,7 +214,7 @@ def _number_token(words: list[str], k: int) -> str | None:
 
 
 def house_number_before(words: list[str], i: int) -> tuple[str | None, int]:
-    """"au 12 bis rue…", "devant le 12 avenue…": the number said just before the street type.
+    """ "au 12 bis rue…", "devant le 12 avenue…": the number said just before the street type.
 
     Times, durations and counts ("depuis 23 h", "2 jeunes") are not house numbers.
     Returns (number, index of its first word) or (None, i).
@@ -233,7 +234,7 @@ def house_number_before(words: list[str], i: int) -> tuple[str | None, int]:
 
 
 def house_number_after(words: list[str], end: int) -> str | None:
-    """"rue Mazagran au 9", "avenue Foch, au niveau du numéro 30": a number after the name."""
+    """ "rue Mazagran au 9", "avenue Foch, au niveau du numéro 30": a number after the name."""
     for k in range(end, min(len(words), end + 8)):
         if words[k] in ("n", "no", "numero", "num", "au", "le") and k + 1 < len(words):
             num = _number_token(words, k + 1)
@@ -244,3 +245,34 @@ def house_number_after(words: list[str], end: int) -> str | None:
         if match_type(words, k) is not None and k > end:
             break
     return None
+
+
+# ---------------------------------------------------------------- name words
+# Words that may be left out by residents ("avenue Foch" for "Avenue du Maréchal Foch").
+OPTIONAL_WORDS = frozenset(
+    {"marechal", "general", "docteur", "president", "abbe", "chanoine", "colonel",
+     "commandant", "capitaine", "lieutenant", "professeur", "monseigneur", "cardinal", "jean",
+     "paul", "pierre", "victor", "jules", "edmond", "albert", "eugene", "georges", "andre",
+     "charles", "henri", "louis", "francois", "joseph", "marcel", "etienne", "antoine",
+     "ernest", "michel", "maurice", "winston", "alphonse", "raymond", "gaston"}
+)
+
+
+@lru_cache(maxsize=1)
+def read_common_words() -> frozenset[str]:
+    """Everyday words of street names (``data/fr_common_words.txt``): never a street alone."""
+    words: set[str] = set()
+    for line in (DATA_DIR / "fr_common_words.txt").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(line.split())
+    return frozenset(words)
+
+
+def word_similarity(text_word: str, core_word: str) -> float:
+    """Similarity of one text word to one name word (typos tolerated on long words only)."""
+    if text_word == core_word or roman_variant(text_word) == core_word:
+        return 100.0
+    if len(core_word) <= 3 or len(text_word) <= 3 or text_word.isdigit():
+        return 0.0
+    score = fuzz.ratio(text_word, core_word)
+    return score if score >= 80 else 0.0

@@ -21,12 +21,41 @@ from bia.core.settings import Settings
 from bia.core.types import Analysis, Location, RoutingDecision
 from bia.intake.flows import decide, place, submit_report
 from bia.intake.models import Conversation, Report
+from bia.ops.metrics import observe_turn
 
 
 def build_nlu(settings: Settings, loaded: LoadedPack) -> Any:
-    from bia.conversation.nlu import get_nlu
+    """The configured NLU over the pack's gazetteer; the LLM backend wraps the local one."""
+    from bia.conversation.nlu import LocalNlu, get_nlu
+    from bia.geo.gazetteer import Gazetteer, LandmarkEntry, StreetEntry
 
-    return get_nlu(settings.nlu_backend, pack=loaded.pack, settings=settings)
+    pack = loaded.pack
+    streets = [StreetEntry(name=r["name"], street_type=r.get("street_type") or None,
+                           lat=r.get("lat"), lon=r.get("lon"), alias_of=r.get("alias_of") or None)
+               for r in pack.streets]
+    landmarks = [LandmarkEntry(id=str(r.get("id") or r["name"]), name=r["name"],
+                               aliases=tuple(a.strip() for a in (r.get("aliases") or "").split("|")
+                                             if a.strip()),
+                               kind=r.get("kind") or None, lat=r.get("lat"), lon=r.get("lon"),
+                               zone=r.get("zone") or None) for r in pack.landmarks]
+    local = LocalNlu(Gazetteer(streets, landmarks), cache_dir=settings.nlu_cache_dir)
+    if settings.nlu_backend == "local":
+        return local
+    return get_nlu(settings.nlu_backend, base_url=settings.llm_base_url, model=settings.llm_model,
+                   api_key=settings.llm_api_key, timeout=settings.llm_timeout_s, local=local)
+
+
+def commune_info(loaded: LoadedPack) -> Any:
+    """Local contacts the assistant gives, from the pack."""
+    from bia.conversation.replies import CommuneInfo
+
+    pack = loaded.pack
+    police = pack.actors.get("police_municipale")
+    defaults = CommuneInfo()
+    return CommuneInfo(town_hall=f"Mairie de {pack.commune.name}",
+                       police_desk_phone=pack.commune.police_desk or defaults.police_desk_phone,
+                       police_address=defaults.police_address,
+                       police_hours=police.hours_label if police else defaults.police_hours)
 
 
 def nlu_for(ctx: Context, loaded: LoadedPack) -> Any:
@@ -55,9 +84,19 @@ def analysis_json(loaded: LoadedPack, analysis: Analysis, decision: RoutingDecis
 
 
 def one_shot_reply(loaded: LoadedPack, analysis: Analysis, decision: RoutingDecision) -> str:
-    from bia.conversation import dialogue
+    """What the assistant would answer to this single message."""
+    from bia.conversation import replies
 
-    return str(dialogue.one_shot_reply(analysis, decision))
+    if decision.emergency:
+        return replies.emergency_first(decision.emergency_number or "112",
+                                       decision.extra_numbers,
+                                       ask_place=analysis.location is None)
+    if analysis.category == "information":
+        return replies.answer_information(analysis.text, commune_info(loaded))
+    reply = decision.message
+    if analysis.location is None:
+        reply += " " + replies.QUESTIONS["location"]
+    return reply
 
 
 def analyze(ctx: Context | None, loaded: LoadedPack, text: str, at: datetime | None,
@@ -99,7 +138,7 @@ class _Locator:
 def start(ctx: Context, loaded: LoadedPack, *, channel: str, at: datetime | None) -> TurnResult:
     from bia.conversation import dialogue
 
-    reply, state = dialogue.start(at or utcnow())
+    reply, state = dialogue.start(at or utcnow(), info=commune_info(loaded))
     conversation_id = str(uuid.uuid4())
     with ctx.session() as session:
         session.add(Conversation(id=conversation_id, commune_id=loaded.commune_id,
@@ -111,7 +150,8 @@ def _analysis_from_state(state: dict[str, Any]) -> Analysis:
     loc = state.get("location") or None
     occurred = state.get("occurred_at")
     return Analysis(
-        text=" / ".join(state.get("transcript") or []),
+        text="\n".join(t["text"] for t in state.get("transcript") or []
+                        if isinstance(t, dict) and t.get("who") == "resident"),
         language=state.get("language") or "fr",
         category=state.get("category") or "autre",
         confidence=float(state.get("confidence") or 0.0),
@@ -151,8 +191,9 @@ def message(ctx: Context, loaded: LoadedPack, *, conversation_id: str, text: str
         if conv is None or conv.commune_id != loaded.commune_id:
             raise NotFound("Conversation introuvable : recommencez.", code="conversation_inconnue")
         state, channel, report_id = dict(conv.state), conv.channel, conv.report_id
-    turn = dialogue.step(state, text, at, nlu_for(ctx, loaded), loaded.router,
-                         locate=_Locator(ctx, loaded))
+    with observe_turn(channel):
+        turn = dialogue.step(state, text, at, nlu_for(ctx, loaded), loaded.router,
+                             locate=_Locator(ctx, loaded))
     reply, state = turn.reply, turn.state
     if report_id is not None:  # already stored (emergency first): keep it complete
         _update_report(ctx, report_id, _analysis_from_state(state))

@@ -20,6 +20,7 @@ from bia.geo.ban import find_address
 from bia.intake.models import Delivery
 from bia.intake.outbox import enqueue_deliveries
 from bia.intake.service import create_report
+from bia.ops.metrics import count_report
 
 INTERNAL_ACTOR = "police_municipale"
 
@@ -84,4 +85,5 @@ def submit_report(ctx: Context, loaded: LoadedPack, *, channel: str, text: str,
                            public_url=ctx.settings.public_url)
         result = Submitted(report_id=report.id, tracking_code=report.tracking_code,
                            case_id=case_id, decision=decision)
+    count_report(channel)  # after the commit: counts stored reports only
     return result

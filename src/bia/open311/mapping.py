@@ -104,7 +104,8 @@ def attributes_of(loaded: LoadedPack, category: CategorySpec) -> list[dict[str, 
     when = spec.when or "un danger immédiat pour une personne"
     return [{"variable": True, "code": DANGER_ATTRIBUTE, "datatype": "singlevaluelist",
              "required": False, "datatype_description": "oui ou non", "order": 1,
-             "description": f"Y a-t-il en ce moment {when} ? Si oui, appelez le {number}.",
+             "description": f"C'est une urgence si : {when}. Est-ce le cas en ce moment ? "
+                            f"Si oui, appelez d'abord le {number}.",
              "values": YES_NO}]
 
 

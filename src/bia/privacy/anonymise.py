@@ -10,6 +10,7 @@ contact, and the copies of the text sent to partners.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, null, select
@@ -22,6 +23,7 @@ from bia.privacy.pseudonymize import pseudonymize_point, pseudonymize_text, pseu
 SUMMARY_MARK = "[texte d'origine supprimé"
 SUMMARY_LIMIT = 280
 AUDIO_KEYS = ("audio", "audio_path", "recording", "recording_path")
+AUDIO_HOLDERS = ("phone",)  # the phone channel nests its call record under details["phone"]
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -45,6 +47,26 @@ def summary_of(report: Report, *, now: datetime, reason: str) -> str:
             f"{report.category_code}. Lieu : {place}. Résumé pseudonymisé : {excerpt}")
 
 
+def _without_audio(details: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in details.items() if k not in AUDIO_KEYS}
+    for holder in AUDIO_HOLDERS:
+        if isinstance(out.get(holder), dict):
+            out[holder] = {k: v for k, v in out[holder].items() if k not in AUDIO_KEYS}
+    return out
+
+
+def audio_files(report: Report, audio_dir: Path) -> list[Path]:
+    """Recordings of this report: paths named in its details, and files named after its code
+    (the phone channel writes ``<day>/<tracking code>-<digest>.wav``)."""
+    details = report.details or {}
+    holders = [details, *(details.get(h) for h in AUDIO_HOLDERS)]
+    found = {Path(v) for holder in holders if isinstance(holder, dict)
+             for k, v in holder.items() if k in AUDIO_KEYS and isinstance(v, str) and v}
+    if audio_dir.is_dir() and report.tracking_code:
+        found.update(audio_dir.rglob(f"{report.tracking_code}-*"))
+    return sorted(p for p in found if p.is_file())
+
+
 def _privacy_marks(report: Report, **marks: str) -> dict[str, Any]:
     details = dict(report.details or {})
     privacy = dict(details.get("privacy") or {})
@@ -63,7 +85,7 @@ def scrub_text(session: Session, report: Report, *, now: datetime, reason: str,
     report.number = None
     if report.lat is not None and report.lon is not None:
         report.lat, report.lon = pseudonymize_point(report.lat, report.lon, cell_m)
-    details = {k: v for k, v in (report.details or {}).items() if k not in AUDIO_KEYS}
+    details = _without_audio(dict(report.details or {}))
     privacy = details.pop("privacy", {})
     report.details = {**pseudonymize_value(details), "privacy": privacy}
     report.details = _privacy_marks(report, text_purged_at=now.isoformat())

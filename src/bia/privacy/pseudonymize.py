@@ -61,12 +61,12 @@ _PARTICLES = {"de", "du", "des", "d'", "d’", "van", "von", "le", "la", "ben", 
 # Capitalised words that start sentences or name functions, never a person's name.
 _NOT_NAMES = {
     "il", "elle", "ils", "elles", "on", "je", "nous", "vous", "ça", "ce", "c'est", "cela",
-    "le", "la", "les", "l'", "un", "une", "des", "et", "mais", "depuis", "hier", "ce", "aujourd'hui",
+    "le", "la", "les", "l'", "un", "une", "des", "et", "mais", "depuis", "hier", "aujourd'hui",
     "maire", "commissaire", "préfet", "agent", "police", "pompiers", "rue", "avenue", "place",
     "boulevard", "à", "au", "aux", "en", "dans", "devant", "derrière", "près", "vers", "qui",
     "que", "quand", "y", "ici", "là", "voilà", "bonjour", "bonsoir", "merci", "oui", "non",
     "inquiet", "inquiète", "témoin", "habitant", "habitante", "résident", "résidente",
-    "propriétaire", "locataire", "victime", "seul", "seule", "très", "pas", "en", "encore",
+    "propriétaire", "locataire", "victime", "seul", "seule", "très", "pas", "encore",
 }
 _LOWER_STOP = _NOT_NAMES | {"j'habite", "habite", "j’habite", "appelle", "pour", "car", "parce",
                             "signaler", "je", "et", "du", "de", "des", "avec", "sur", "pas"}

@@ -17,10 +17,9 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bia.context import Context
-
 from bia.cases import audit
 from bia.cases.models import Case
+from bia.context import Context
 from bia.intake.models import Conversation, Delivery, Report
 from bia.privacy import auditkeep, retention
 from bia.privacy.anonymise import drop_contact, scrub_text
@@ -47,7 +46,7 @@ def plan_purge(session: Session, privacy: PrivacySettings, now: datetime) -> Pur
     gone = set(plan.expired_reports)
     plan.texts = retention.texts_due(session, cut, gone)
     plan.contacts = retention.contacts_due(session, cut, gone)
-    plan.conversations = retention.conversations_due(session, cut)
+    plan.conversations = retention.conversations_due(session, cut, gone)
     plan.deliveries = retention.deliveries_due(session, cut, gone)
     plan.audio_files = retention.audio_files_due(privacy.audio_dir, cut)
     if cut.audit is not None:
@@ -120,7 +119,7 @@ def run_purge(session: Session, privacy: PrivacySettings, *, now: datetime,
     counts = plan.counts()
     audit.record(session, username=PURGE_USER, action="privacy.purge", object_type="retention",
                  detail={"as_of": now.isoformat(), "counts": counts,
-                         "periods_days": {kind: getattr(privacy, f"retention_{kind}_days")
+                         "periods_days": {kind: privacy.days(kind)
                                           for kind in RETENTION_KINDS}})
     log.info("purge done", extra={"counts": counts})
     return PurgeResult(now=now, dry_run=False, counts=counts, audio_files=files)

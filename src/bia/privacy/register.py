@@ -13,7 +13,7 @@ from datetime import datetime
 from bia import __version__
 from bia.core.settings import Settings
 from bia.geo.pack import Pack
-from bia.privacy.settings import RETENTION_KINDS, PrivacySettings
+from bia.privacy.settings import KEEP_NOTHING_AT_ZERO, RETENTION_FIELDS, PrivacySettings
 
 # kind -> (what it is, where it lives, what happens at the end, basis of the default)
 RETENTION_TEXT: dict[str, tuple[str, str, str, str]] = {
@@ -53,6 +53,13 @@ RETENTION_TEXT: dict[str, tuple[str, str, str, str]] = {
         "supprimées (les envois en attente sont conservés)",
         "preuve technique de transmission ; jamais plus longue que le texte qu'elle copie"),
 }
+
+
+# when each period starts
+START = {"contact": "après la clôture", "text": "après réception",
+         "audio": "après l'enregistrement", "conversation": "après le dernier échange",
+         "case": "après l'enregistrement", "audit": "après l'écriture",
+         "delivery": "après la création de l'envoi"}
 
 
 def human_days(days: int) -> str:
@@ -156,11 +163,14 @@ def build_register(settings: Settings, privacy: PrivacySettings, pack: Pack | No
         "| donnée | où | durée | à l'échéance | fondement de la durée | variable |",
         "|---|---|---|---|---|---|",
     ]
-    for kind in RETENTION_KINDS:
+    for kind, field in RETENTION_FIELDS.items():
         what, where, fate, basis = RETENTION_TEXT.get(kind, (kind, "", "purgées", "à préciser"))
-        days = int(getattr(privacy, f"retention_{kind}_days"))
-        out.append(f"| {what} | {where} | {human_days(days)} ({days} j) | {fate} | {basis} | "
-                   f"`BIA_RETENTION_{kind.upper()}_DAYS` |")
+        days = privacy.days(kind)
+        start = f" {START[kind]}" if days > 0 and kind in START else ""
+        period = ("non conservés" if days <= 0 and kind in KEEP_NOTHING_AT_ZERO
+                  else human_days(days) + start)
+        out.append(f"| {what} | {where} | {period} ({days} j) | {fate} | {basis} | "
+                   f"`BIA_{field.upper()}` |")
     out += [
         "",
         "Autres données : catégorie, lieu (rue, zone), dates et heures, statut, orientation ; "

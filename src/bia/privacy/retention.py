@@ -87,39 +87,47 @@ def texts_due(session: Session, cut: Cutoffs, skip: set[int]) -> list[int]:
     return [rid for rid in rows if rid not in skip]
 
 
-def _closed_at(report: Report, case: Case | None) -> datetime | None:
+def _closed_at(report_status: str, report_updated: datetime, case_status: str | None,
+               case_closed: datetime | None, case_updated: datetime | None) -> datetime | None:
     """When BIA stopped needing the resident: the case's closure, else the report's end."""
-    if case is not None:
-        if case.status in OPEN_STATES:
-            return None
-        return case.closed_at or case.updated_at
-    return report.updated_at if report.status in CLOSED_REPORT_STATUSES else None
+    if case_status is not None:
+        return None if case_status in OPEN_STATES else (case_closed or case_updated)
+    return report_updated if report_status in CLOSED_REPORT_STATUSES else None
 
 
 def contacts_due(session: Session, cut: Cutoffs, skip: set[int]) -> list[int]:
-    """Contacts kept ``contact`` days after closure, and never longer than the text."""
+    """Contacts kept ``contact`` days after closure, and never longer than the text.
+
+    Only the columns needed are read: most reports carry no contact (JSON ``null``), and the
+    scan must stay cheap on years of reports.
+    """
     if cut.contact is None and cut.text is None:
         return []
     due: list[int] = []
     seen: set[int] = set(skip)
-    query = (select(Report, Case).outerjoin(Case, Case.report_id == Report.id)
+    query = (select(Report.id, Report.contact, Report.status, Report.updated_at,
+                    Report.received_at, Case.status, Case.closed_at, Case.updated_at)
+             .outerjoin(Case, Case.report_id == Report.id)
              .where(Report.contact.is_not(None)).order_by(Report.id))
-    for report, case in session.execute(query).tuples():
-        if not report.contact or report.id in seen:
+    for rid, contact, status, updated, received, c_status, c_closed, c_updated in (
+            session.execute(query)):
+        if not contact or rid in seen:
             continue
-        seen.add(report.id)
-        closed = _closed_at(report, case)
+        seen.add(rid)
+        closed = _closed_at(status, updated, c_status, c_closed, c_updated)
         if (cut.contact is not None and closed is not None and closed < cut.contact) or (
-                cut.text is not None and report.received_at < cut.text):
-            due.append(report.id)
+                cut.text is not None and received < cut.text):
+            due.append(rid)
     return due
 
 
-def conversations_due(session: Session, cut: Cutoffs) -> list[str]:
+def conversations_due(session: Session, cut: Cutoffs, skip_reports: set[int]) -> list[str]:
+    """Dialogues idle past their period (those of expiring reports go with the report)."""
     if cut.conversation is None:
         return []
-    return list(session.scalars(select(Conversation.id)
-                                .where(Conversation.updated_at < cut.conversation)))
+    rows = session.execute(select(Conversation.id, Conversation.report_id)
+                           .where(Conversation.updated_at < cut.conversation))
+    return [cid for cid, rid in rows if rid is None or rid not in skip_reports]
 
 
 def deliveries_due(session: Session, cut: Cutoffs, skip_reports: set[int]) -> list[int]:

@@ -1,10 +1,12 @@
 """Retention periods and privacy settings (prefix ``BIA_``), kept apart from the core settings
 until the lead merges them.
 
-Each ``retention_*`` field is one kind of data the purge job knows; `bia privacy register`
-prints every one of them, so adding a kind here documents it for the register at once.
-A period of 0 disables the purge of that kind (the register then says so, for the city to
-justify). The legal basis of each default is in ``docs/privacy.md``.
+Each field of :data:`RETENTION_FIELDS` is one kind of data the purge job knows;
+`bia privacy register` prints every one of them, so adding a kind there documents it for the
+register at once. A period of 0 disables the purge of that kind (the register then says so, for
+the city to justify), except for recordings: ``BIA_AUDIO_RETENTION_DAYS`` is shared with the
+phone channel, where 0 means "do not keep recordings at all". The legal basis of each default
+is in ``docs/privacy.md``.
 """
 
 from __future__ import annotations
@@ -32,9 +34,6 @@ class PrivacySettings(BaseSettings):
         default=365, ge=0,
         description="Days the resident's own words (text, transcript, place as said) are kept "
         "after reception; then replaced by a pseudonymised summary. 0 disables.")
-    retention_audio_days: int = Field(
-        default=30, ge=0,
-        description="Days a call recording is kept in `BIA_AUDIO_DIR` (file age). 0 disables.")
     retention_conversation_days: int = Field(
         default=30, ge=0,
         description="Days a dialogue state (chat or call in progress) is kept after its last "
@@ -52,10 +51,14 @@ class PrivacySettings(BaseSettings):
         default=90, ge=0,
         description="Days a sent or dead outbox delivery (a copy of the report sent to a "
         "partner) is kept after creation; pending ones are never purged. 0 disables.")
+    audio_retention_days: int = Field(
+        default=30, ge=0,
+        description="Days a call recording is kept (file age); 0: recordings are not kept at "
+        "all. Same variable as the phone channel's, which also purges hourly.")
     audio_dir: Path = Field(
         default=PROJECT_ROOT / "var" / "audio",
-        description="Folder where the phone channel keeps call recordings; the purge deletes "
-        "files older than `BIA_RETENTION_AUDIO_DAYS` in it.")
+        description="Where call recordings are kept (same variable as the phone channel's); "
+        "the purge deletes files older than `BIA_AUDIO_RETENTION_DAYS` in it.")
     pseudonym_secret: str = Field(
         default="change-me-pseudonym",
         description="HMAC key of stable pseudonyms of identifiers (contacts in the audit log, "
@@ -82,15 +85,26 @@ class PrivacySettings(BaseSettings):
                              "BIA_RETENTION_TEXT_DAYS (les envois contiennent le texte)")
         return self
 
+    def days(self, kind: str) -> int:
+        return int(getattr(self, RETENTION_FIELDS[kind]))
+
     def period(self, kind: str) -> timedelta | None:
-        """The retention period of ``kind`` (``contact``, ``text``…), None when disabled."""
-        days = int(getattr(self, f"retention_{kind}_days"))
-        return timedelta(days=days) if days > 0 else None
+        """The retention period of ``kind`` (``contact``, ``text``…), None when never purged."""
+        days = self.days(kind)
+        if days <= 0:
+            return timedelta(0) if kind in KEEP_NOTHING_AT_ZERO else None
+        return timedelta(days=days)
 
 
-RETENTION_KINDS: tuple[str, ...] = tuple(
-    name.removeprefix("retention_").removesuffix("_days")
-    for name in PrivacySettings.model_fields if name.startswith("retention_"))
+# kind of data -> the setting holding its period, in the order the register prints them
+RETENTION_FIELDS: dict[str, str] = {
+    "contact": "retention_contact_days", "text": "retention_text_days",
+    "audio": "audio_retention_days", "conversation": "retention_conversation_days",
+    "case": "retention_case_days", "audit": "retention_audit_days",
+    "delivery": "retention_delivery_days",
+}
+KEEP_NOTHING_AT_ZERO = frozenset({"audio"})
+RETENTION_KINDS: tuple[str, ...] = tuple(RETENTION_FIELDS)
 
 
 @lru_cache(maxsize=1)

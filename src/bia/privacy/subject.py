@@ -23,7 +23,7 @@ from bia.cases.models import Case
 from bia.core.errors import Invalid, NotFound
 from bia.intake.models import Conversation, Delivery, Report
 from bia.intake.service import STATUS_LABELS, get_by_code
-from bia.privacy.anonymise import anonymise_report
+from bia.privacy.anonymise import anonymise_report, audio_files
 from bia.privacy.pseudonymize import EMAIL, PHONE, keyed_pseudonym, normalize_identifier
 from bia.privacy.settings import RETENTION_KINDS, PrivacySettings
 from bia.reports.models import Document
@@ -150,7 +150,7 @@ def export_subject(session: Session, privacy: PrivacySettings, *, now: datetime,
     return {
         "generated_at": now.isoformat(), "query": _query(tracking_code, contact),
         "dpo_contact": privacy.dpo_contact,
-        "retention_days": {k: getattr(privacy, f"retention_{k}_days") for k in RETENTION_KINDS},
+        "retention_days": {k: privacy.days(k) for k in RETENTION_KINDS},
         "reports": reports, "other_conversations": others,
     }
 
@@ -169,6 +169,7 @@ def erase_subject(session: Session, privacy: PrivacySettings, *, now: datetime,
     for conv in conversations:
         session.delete(conv)
     session.flush()
+    recordings = [p for r, _ in matches for p in audio_files(r, privacy.audio_dir)]
     for report, _ in matches:
         anonymise_report(session, report, now=now, reason="demande d'effacement",
                          cell_m=privacy.pseudonym_cell_m)
@@ -178,8 +179,10 @@ def erase_subject(session: Session, privacy: PrivacySettings, *, now: datetime,
         documents = len(list(session.scalars(
             select(Document.id).join(Case, Case.id == Document.case_id)
             .where(Case.report_id.in_(report_ids)))))
+    for path in recordings:  # the caller's voice is personal data too
+        path.unlink(missing_ok=True)
     summary = {"reports_anonymised": len(matches), "conversations_deleted": len(conversations),
-               "documents_kept": documents}
+               "audio_files_deleted": len(recordings), "documents_kept": documents}
     audit.record(session, username=PRIVACY_USER, action="privacy.erase",
                  object_type="data_subject",
                  object_id=_subject_ref(privacy, tracking_code, contact),

@@ -19,7 +19,7 @@ from odf.style import Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import P
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bia.core.errors import Invalid
 from bia.reports import textutil
@@ -43,7 +43,8 @@ def rows(session: Session, *, commune_id: int, day: date, tz: ZoneInfo) -> list[
         select(Document).where(Document.commune_id == commune_id,
                                Document.kind == "main-courante",
                                Document.requested_at >= start, Document.requested_at < end)
-        .order_by(Document.requested_at, Document.id))
+        .order_by(Document.requested_at, Document.id)
+        .options(selectinload(Document.versions)))
     fields = specs("main-courante")
     header = ["N°", "Reçu à", *(f.label for f in fields), "Statut", "Version",
               "Validé par", "Empreinte SHA-256"]

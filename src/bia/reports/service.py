@@ -14,7 +14,7 @@ import copy
 import re
 from datetime import date, datetime
 from typing import Any, Literal, NoReturn
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -338,8 +338,11 @@ def daily_main_courante(session: Session, *, commune_id: int, day: date, tz: Zon
     """The day's main courante entries (local day in ``tz``) for the chef de poste."""
     from bia.reports import exports
 
-    return exports.daily(session, commune_id=commune_id, day=day,
-                         tz=ZoneInfo(tz) if isinstance(tz, str) else tz, fmt=fmt)
+    try:
+        zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"Fuseau horaire inconnu : {tz}", code="fuseau_inconnu") from None
+    return exports.daily(session, commune_id=commune_id, day=day, tz=zone, fmt=fmt)
 
 
 def prefill_share(document: Document) -> tuple[int, int, int]:

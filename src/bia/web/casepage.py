@@ -58,6 +58,7 @@ class CaseView:
     history: list[HistoryLine]
     actions: list[ActionForm]
     documents: list[tuple[str, str]]
+    channel: str
     routing: dict[str, Any] = field(default_factory=dict)
 
 
@@ -85,10 +86,9 @@ def _history_line(item: Any) -> HistoryLine:
         label = cases.ACTION_LABELS.get(str(data.get("action")), str(data.get("action")))
         return HistoryLine(item.at, item.username, f"Action refusée : {label}",
                            str(data.get("reason", "")).replace("_", " "), refused=True)
-    what = cases.ACTION_LABELS.get(action, action).capitalize()
-    to = data.get("to")
-    if to:
-        what += f" → {cases.STATE_LABELS.get(to, to)}"
+    to = data.get("to")  # "Pris en charge par agent1" reads better than the action's name
+    what = cases.STATE_LABELS.get(to, to) if to else cases.ACTION_LABELS.get(action, action)
+    what = what[:1].upper() + what[1:]
     note = " · ".join(str(data[k]) for k in ("unit", "outcome") if data.get(k))
     if data.get("into"):
         note = f"dossier n° {data['into']}"
@@ -128,6 +128,7 @@ def build(case: CaseDetail, loaded: LoadedPack) -> CaseView:
         actions=[FORMS[a] for a in case.allowed_actions if a in FORMS],
         documents=[(f"/api/v1/cases/{case.id}/documents/{kind}.{ext}", label)
                    for kind, ext, label in DOCUMENTS],
+        channel=CHANNELS.get(case.channel, case.channel),
         routing=case.routing or {},
     )
 

@@ -22,6 +22,8 @@ from bia.web.render import page
 
 router = APIRouter(include_in_schema=False)
 BANNER_ORDER = ("police", "pompiers", "samu", "europe", "sourds", "mer")
+SHORT = {"police": "Police", "pompiers": "Pompiers", "samu": "SAMU", "europe": "Toute urgence",
+         "sourds": "SMS", "mer": "Mer"}  # phone screens: the full label stays for screen readers
 
 
 def emergency_lines(loaded: LoadedPack) -> list[dict[str, str]]:
@@ -35,8 +37,9 @@ def emergency_lines(loaded: LoadedPack) -> list[dict[str, str]]:
             continue
         sms = key == "sourds"
         lines.append({"number": number, "label": labels.get(number, key),
+                      "short": SHORT.get(key, labels.get(number, key)),
                       "href": f"sms:{number}" if sms else f"tel:{number}",
-                      "how": "par SMS ou appli" if sms else "appel"})
+                      "how": "par SMS" if sms and "SMS" not in labels.get(number, "") else ""})
     return lines
 
 

@@ -113,9 +113,14 @@ def login(request: Request, ctx: ContextDep,
 @router.post("/deconnexion")
 def logout(request: Request, ctx: ContextDep,
            csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
-    staff = staff_from_cookie(request, ctx)
-    if staff is not None and not session_csrf_ok(staff, csrf):
-        return RedirectResponse("/console", status_code=303)
+    raw = request.cookies.get(COOKIE)
+    if raw:  # a live session leaves only with its own CSRF value (no forced logout)
+        try:
+            claims = tokens.verify(ctx.settings.secret_key, raw)
+        except BiaError:
+            claims = None
+        if claims is not None and not session_csrf_ok(claims.csrf, csrf):
+            return RedirectResponse("/console", status_code=303)
     response = RedirectResponse(f"{LOGIN_PATH}?sortie=1", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -174,7 +179,8 @@ def case_page(case_id: int, request: Request, ctx: ContextDep) -> Response:
                 **_common(ctx, staff, loaded))
 
 
-def _geojson(body: bytes, digest: str, settings: Any) -> Response:
+def _geojson(body: bytes, digest: str) -> Response:
+    """Pack layers change only with the pack: cache them, keyed by the pack's digest."""
     headers = {"Cache-Control": "private, max-age=3600", "ETag": f'"{digest}"',
                "X-Content-Type-Options": "nosniff"}
     return Response(body, media_type="application/geo+json", headers=headers)
@@ -190,7 +196,7 @@ def zones_layer(request: Request, ctx: ContextDep) -> Response:
     body = loaded.extras.get("web.zones")
     if body is None:
         body = loaded.extras["web.zones"] = json.dumps(loaded.pack.zones_geojson).encode()
-    return _geojson(body, loaded.pack.digest, ctx.settings)
+    return _geojson(body, loaded.pack.digest)
 
 
 @router.get("/carte/rues.geojson")
@@ -203,4 +209,4 @@ def streets_layer(request: Request, ctx: ContextDep) -> Response:
     body = loaded.extras.get("web.streets")
     if body is None:
         body = loaded.extras["web.streets"] = casepage.streets_geojson(loaded)
-    return _geojson(body, loaded.pack.digest, ctx.settings)
+    return _geojson(body, loaded.pack.digest)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from bia.api.cases import CaseSummary, summary
 from bia.cases import service as cases
@@ -30,6 +30,9 @@ PERIODS: dict[str, tuple[str, timedelta | None]] = {
     "7j": ("7 derniers jours", timedelta(days=7)),
     "30j": ("30 derniers jours", timedelta(days=30)),
 }
+LIST_COLUMNS = (Report.id, Report.category_code, Report.emergency, Report.location_text,
+                Report.street, Report.number, Report.lat, Report.lon, Report.zone_code,
+                Report.received_at, Report.occurred_at, Report.tracking_code, Report.channel)
 STATUS_CHOICES: dict[str, str] = {"ouverts": "Ouverts (non clos)", "tous": "Tous les états",
                                   **cases.STATE_LABELS}
 
@@ -124,18 +127,28 @@ def zone_names(loaded: LoadedPack) -> dict[str, str]:
 
 def fetch_queue(session: Session, *, loaded: LoadedPack, filters: QueueFilters,
                 now: datetime) -> QueuePage:
-    """One page of the queue (emergency first, then priority, then age) and its total."""
-    base = select(Case, Report).join(Report, Report.id == Case.report_id)
+    """One page of the queue (emergency first, then priority, then age) and its total.
+
+    Cheap at 10,000 open cases: the page's ids are sorted on the narrow case table (the report
+    is joined only when a filter needs it), then only those rows are read, and without the
+    report's text and JSON columns, which the list does not show.
+    """
+    def narrow(query: Any) -> Any:
+        if filters.zone or filters.category:
+            query = query.join(Report, Report.id == Case.report_id)
+        return _filtered(query, filters, loaded.commune_id, now)
+
+    ids = list(session.scalars(narrow(select(Case.id)).order_by(*cases.queue_order())
+                               .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)))
+    total, emergencies = session.execute(narrow(
+        select(func.count(Case.id), func.count(Case.id).filter(Case.priority >= 5)))).one()
+    rank = {case_id: index for index, case_id in enumerate(ids)}
     rows = session.execute(
-        _filtered(base, filters, loaded.commune_id, now).order_by(*cases.queue_order())
-        .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).all()
-    counted = select(func.count(Case.id), func.count(Case.id).filter(Case.priority >= 5)) \
-        .select_from(Case).join(Report, Report.id == Case.report_id)
-    total, emergencies = session.execute(
-        _filtered(counted, filters, loaded.commune_id, now)).one()
+        select(Case, Report).join(Report, Report.id == Case.report_id)
+        .where(Case.id.in_(ids)).options(load_only(*LIST_COLUMNS))).all() if ids else []
     names = zone_names(loaded)
     items = []
-    for case, report in rows:
+    for case, report in sorted(rows, key=lambda row: rank[row[0].id]):
         item = summary(case, report, loaded)
         items.append(QueueRow(case=item, zone_name=names.get(item.place.zone or "", "")))
     return QueuePage(rows=items, total=int(total), emergencies=int(emergencies or 0),

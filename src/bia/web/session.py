@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -51,7 +52,7 @@ def safe_next(value: str | None) -> str:
 
 def to_login(request: Request) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    response = RedirectResponse(f"{LOGIN_PATH}?suite={target}", status_code=303)
+    response = RedirectResponse(f"{LOGIN_PATH}?suite={quote(target, safe='/')}", status_code=303)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -66,8 +67,8 @@ def login_csrf_ok(request: Request, sent: str | None) -> bool:
     return bool(expected and sent and hmac.compare_digest(expected, sent))
 
 
-def session_csrf_ok(staff: Staff, sent: str | None) -> bool:
-    return bool(sent) and hmac.compare_digest(staff.csrf, str(sent))
+def session_csrf_ok(expected: str, sent: str | None) -> bool:
+    return bool(sent) and hmac.compare_digest(expected, str(sent))
 
 
 def is_https(request: Request) -> bool:

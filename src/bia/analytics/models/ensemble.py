@@ -25,13 +25,19 @@ class EnsembleModel:
                 horizon_days: float, rng: np.random.Generator) -> np.ndarray:
         from bia.analytics.models import get_model
 
-        total = np.zeros(int(grid.mask.sum()))
+        return self.combine({
+            name: get_model(name).predict(history, grid, origin, horizon_days, rng)
+            for name in self.members})
+
+    def combine(self, member_scores: dict[str, np.ndarray]) -> np.ndarray:
+        """Blend already computed member forecasts (lets a backtest reuse them)."""
+        total: np.ndarray | None = None
         scale = 0.0
         for name, weight in self.members.items():
-            s = np.asarray(get_model(name).predict(history, grid, origin, horizon_days, rng),
-                           float)
-            s = np.maximum(s, 0.0)
+            s = np.maximum(np.asarray(member_scores[name], float), 0.0)
+            total = np.zeros_like(s) if total is None else total
             scale += weight * s.sum()
             if s.sum() > 0:
                 total += weight * s / s.sum()
+        assert total is not None
         return total * (scale / max(sum(self.members.values()), 1e-12))

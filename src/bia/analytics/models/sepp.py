@@ -80,9 +80,11 @@ def fit_sepp(events: SpaceTimeEvents, grid: Grid, start: float, end: float, *,
     background = np.zeros((grid.ny, grid.nx))
     log: list[tuple[float, float, float]] = []
     it = 0
-    for it in range(1, iterations + 1):
+    for step in range(1, iterations + 1):
+        it = step
         # M-step for the background: smoothed background mass, per day and per cell.
-        background = smooth(grid.counts(cell, p_bg * w), grid, background_m, edge_correct=True) / span
+        background = smooth(grid.counts(cell, p_bg * w), grid, background_m,
+                            edge_correct=True) / span
         mu = background.ravel()[cell] / cell_area  # events / day / m² at each event
         # E-step.
         trig = (theta * w[par] * omega * np.exp(-omega * dt)
@@ -107,7 +109,8 @@ def fit_sepp(events: SpaceTimeEvents, grid: Grid, start: float, end: float, *,
         log.append((theta, omega, sigma))
         if change < tol:
             break
-    background = smooth(grid.counts(cell, p_bg * w), grid, background_m, edge_correct=True) / span
+    background = smooth(grid.counts(cell, p_bg * w), grid, background_m,
+                            edge_correct=True) / span
     return SeppFit(theta, omega, sigma, background, it, log)
 
 

@@ -37,7 +37,7 @@
   }
 
   function create(el) {
-    var map = L.map(el, { zoomControl: true, scrollWheelZoom: false });
+    var map = L.map(el, { zoomControl: true, scrollWheelZoom: false, zoomSnap: 0.25 });
     map.attributionControl.setPrefix(false);
     var bbox = (el.dataset.bbox || "").split(",").map(Number);
     if (bbox.length === 4 && bbox.every(isFinite)) {
@@ -63,7 +63,14 @@
       }
     }).addTo(map);
     var markers = L.layerGroup().addTo(map);
-    if (el.dataset.zones) { getJSON(el.dataset.zones).then(function (d) { if (d) { zones.addData(d); markers.eachLayer(function (m) { m.bringToFront(); }); } }); }
+    var focused = false;
+    if (el.dataset.zones) {
+      getJSON(el.dataset.zones).then(function (d) {
+        if (!d) { return; }
+        zones.addData(d);
+        if (!focused && zones.getBounds().isValid()) { map.fitBounds(zones.getBounds(), { padding: [8, 8], animate: false }); }
+      });
+    }
     if (el.dataset.streets) { getJSON(el.dataset.streets).then(function (d) { if (d) { streets.addData(d); streets.bringToBack(); zones.bringToBack(); } }); }
 
     function setMarkers(points, options) {
@@ -72,6 +79,7 @@
         if (!isFinite(p.lat) || !isFinite(p.lon)) { return; }
         var marker = L.circleMarker([p.lat, p.lon], {
           radius: p.urgence ? 10 : 7, weight: 2, color: "#fff",
+          className: p.urgence ? "bia-marker bia-marker--urgence" : "bia-marker",
           fillColor: p.urgence ? "#ce0500" : "#000091", fillOpacity: 0.95
         });
         marker.bindPopup(popupFor(p));
@@ -80,7 +88,8 @@
         if (p.urgence) { marker.bringToFront(); }
       });
       if (options && options.focus && points.length === 1 && isFinite(points[0].lat)) {
-        map.setView([points[0].lat, points[0].lon], 16);
+        focused = true;
+        map.setView([points[0].lat, points[0].lon], 16, { animate: false });
       }
     }
 
