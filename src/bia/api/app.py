@@ -13,7 +13,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from bia import __version__
-from bia.api import analytics, assistant, auth, cases, health, open311, public
+from bia.api import analytics, assistant, auth, cases, health, open311, public, twilio
 from bia.api.errors import install_error_handlers
 from bia.api.security import install_security
 from bia.context import Context, build_context
@@ -84,4 +84,5 @@ def create_app(settings: Settings | None = None, context: Context | None = None,
     app.include_router(cases.router)
     app.include_router(analytics.router)
     app.include_router(open311.router)
+    app.include_router(twilio.router)
     return app

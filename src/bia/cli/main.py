@@ -13,6 +13,7 @@ import typer
 from bia.cli import assistant_cmds, data_cmds, pack_cmds, privacy_cmds
 from bia.cli.common import console_error, context, run_or_exit
 from bia.cli.opendata_cmds import opendata_app
+from bia.cli.phone_cmds import phone_app
 from bia.core.settings import get_settings
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ app.command("purge")(privacy_cmds.purge_cmd)
 app.add_typer(privacy_cmds.privacy_app, name="privacy")
 app.command("backup")(privacy_cmds.backup_cmd)
 app.add_typer(opendata_app, name="opendata")
+app.add_typer(phone_app, name="phone")
 app.command("restore")(privacy_cmds.restore_cmd)
 
 
@@ -64,10 +66,17 @@ def serve(
 
     from bia.core.logging import configure_logging
 
+    from bia.channels.phone.service import start_phone
+
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
-    uvicorn.run("bia.api.app:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, workers=workers, log_config=None)
+    phone = start_phone(context())  # None unless BIA_SIP_LISTEN is set
+    try:
+        uvicorn.run("bia.api.app:create_app", factory=True, host=host or settings.host,
+                    port=port or settings.port, workers=workers, log_config=None)
+    finally:
+        if phone:
+            phone.stop()
 
 
 outbox_app = typer.Typer(help="Outbox of forwarded reports.", no_args_is_help=True)
