@@ -116,3 +116,10 @@ def test_whole_file_problems_raise_french_errors(tmp_path: Path) -> None:
     garbage.write_bytes(b"t,lat,lon\n\x00\xff\xfe,\"unclosed,1\n2024-01-01,1,2\n")
     ev, rejected = read_events(garbage, ColumnMapping(time="t", lat="lat", lon="lon"))
     assert len(ev) + len(rejected) >= 1  # no crash, nothing silent
+
+
+def test_epoch_seconds(tmp_path: Path) -> None:
+    path = tmp_path / "epoch.csv"
+    path.write_text("ts,lat,lon\n1717200000,43.48,-1.55\n1717203600,43.48,-1.55\n")
+    ev, rejected = read_events(path, ColumnMapping(time="ts", lat="lat", lon="lon"))
+    assert rejected == [] and ev["t"].iloc[0] == pd.Timestamp("2024-06-01T00:00:00Z")

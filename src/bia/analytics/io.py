@@ -142,6 +142,12 @@ def _read_rows(text: str, delimiter: str) -> tuple[_Rows, list[Rejection]]:
 def _parse_times(values: pd.Series, tz: str, dayfirst: bool | None) -> pd.Series:
     """UTC timestamps; NaT where unreadable. Naive values are local to ``tz``."""
     s = values.astype(str).str.strip()
+    num = pd.to_numeric(s, errors="coerce")
+    if len(s) and num.notna().mean() > 0.9 and (num.dropna().abs() > 1e8).all():
+        # Unix epoch, in seconds or (past year 5138 in seconds) milliseconds.
+        unit = "ms" if (num.dropna().abs() > 1e11).all() else "s"
+        return pd.to_datetime(num, unit=unit, utc=True, errors="coerce").astype(
+            "datetime64[ns, UTC]")
     aware = s.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True) & s.str.contains(r"\d[T ]\d")
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if aware.any():

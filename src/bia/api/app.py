@@ -13,7 +13,17 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from bia import __version__
-from bia.api import analytics, assistant, auth, cases, health, open311, public, twilio
+from bia.api import (
+    analytics,
+    assistant,
+    auth,
+    cases,
+    documents,
+    health,
+    open311,
+    public,
+    twilio,
+)
 from bia.api.errors import install_error_handlers
 from bia.api.security import install_security
 from bia.context import Context, build_context
@@ -82,6 +92,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None,
     app.include_router(auth.router)
     install_web(app)  # pages, SSE and static files; before cases: /cases/stream beats /cases/{id}
     app.include_router(cases.router)
+    app.include_router(documents.router)
     app.include_router(analytics.router)
     app.include_router(open311.router)
     app.include_router(twilio.router)

@@ -137,6 +137,8 @@ def backtest_cmd(
     model: Annotated[str | None, typer.Option("--model", help="Test one model only.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Ignored (accepted for "
                                                               "symmetry with predict).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the per-window "
+                                                           "scores to this CSV.")] = None,
     time_col: TimeCol = None, lat_col: LatCol = None, lon_col: LonCol = None,
     x_col: XCol = None, y_col: YCol = None, epsg: Epsg = None,
     category_col: CatCol = None, category: Category = None, id_col: IdCol = None,
@@ -159,6 +161,9 @@ def backtest_cmd(
     except AnalyticsError as exc:
         _fail(exc)
         return
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        res.windows.to_csv(out, index=False)
     n_windows = int(res.windows["origin"].nunique()) if len(res.windows) else 0
     payload: dict[str, Any] = {
         "from": start, "to": end, "horizon": horizon, "cell_m": cell_m,
