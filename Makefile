@@ -31,6 +31,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m bia.conversation.classifier  # train and cache the category model once
 	@touch $@
 
 $(VENDOR_STAMP): package.json package-lock.json tools/vendor_assets.py

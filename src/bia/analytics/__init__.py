@@ -5,7 +5,7 @@ random numbers takes an explicit ``rng`` or ``seed``. Each method lives in its o
 cites its source; scoring (hit rate, PAI) is kept apart from prediction so that any model is
 judged by the same yardstick.
 
-Modules: ``io`` (reading real histories), ``projection``/``grid`` (metre grids),
+Modules: ``io``/``mapping`` (reading real histories), ``projection``/``grid`` (metre grids),
 ``stats`` (counts, rates, trend tests), ``hotspots`` (Getis-Ord Gi*), ``recurring``
 (same place, same time of week), ``nearrepeat`` (Knox test, chains), ``models.*``
 (forecasting), ``scoring``, ``backtest``, ``forecast`` (high level) and ``patrol``.

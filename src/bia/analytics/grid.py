@@ -4,8 +4,9 @@ The grid is built from the *training* events only, so adding future events never
 cells a forecast is scored on. The rectangle is robust to geocoding outliers (a few
 Charlottesville events are geocoded 150 km away): it spans the 1st–99th percentiles plus a
 quarter of that range on each side, clipped to the data. The study area is then the cells
-within ``support_m`` of a training event ("support"), or the whole rectangle ("bbox"), so PAI
-is not inflated by lakes or fields where nothing can happen.
+within ``support_m`` of a training event ("support", the rectangle being padded by
+``support_m``), or the rectangle itself ("bbox"), so PAI is not inflated by lakes or fields
+where nothing can happen.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ def build_grid(
     proj = proj or LocalProjection.centred_on(lon, lat)
     x, y = proj.forward(lon, lat)
     (xa, xb), (ya, yb) = _robust_range(x), _robust_range(y)
+    if area == "support":  # room for the support ring around the outermost events
+        xa, xb, ya, yb = xa - support_m, xb + support_m, ya - support_m, yb + support_m
     x0 = np.floor(xa / cell_m) * cell_m
     y0 = np.floor(ya / cell_m) * cell_m
     nx = int(np.floor(xb / cell_m) - x0 / cell_m) + 1

@@ -25,6 +25,8 @@ from bia.analytics.projection import LocalProjection
 from bia.analytics.recurring import DAYS_FR
 from bia.analytics.types import to_utc
 
+Instant = str | pd.Timestamp
+
 
 def in_period(events: pd.DataFrame, start: str | pd.Timestamp | None,
               end: str | pd.Timestamp | None) -> pd.DataFrame:
@@ -117,7 +119,8 @@ def rate_change_test(count: int, exposure: float, base_count: int,
             "ci_high": float(to_ratio(ci.high)), "p_value": float(res.pvalue)}
 
 
-def trend(events: pd.DataFrame, period: tuple[str, str], baseline: tuple[str, str], *,
+def trend(events: pd.DataFrame, period: tuple[Instant, Instant],
+          baseline: tuple[Instant, Instant], *,
           zones: Mapping[str, Geometry] | None = None, by_category: bool = False,
           fdr: float = 0.05) -> pd.DataFrame:
     """Change of rate between ``period`` and ``baseline`` per zone (and category).

@@ -12,11 +12,13 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Depends, Query
+import shapely
 from shapely.geometry import shape
 
 from bia.analytics import stats
 from bia.analytics.forecast import forecast_grid
 from bia.analytics.hotspots import hotspots
+from bia.analytics.multitest import benjamini_hochberg
 from bia.analytics.patrol import plan_patrols
 from bia.analytics.recurring import find_recurring
 from bia.analytics.types import AnalyticsError
@@ -71,25 +73,65 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return clean.where(pd.notna(clean), None).to_dict(orient="records")  # type: ignore[no-any-return]
 
 
+def _zone_areas(ctx: Context, loaded: LoadedPack) -> dict[str, float]:
+    """km² of each named zone, computed once per pack."""
+
+    def compute() -> dict[str, float]:
+        from bia.analytics.projection import LocalProjection
+
+        areas = {}
+        for code, geom in _zones(loaded).items():
+            c = geom.centroid
+            proj = LocalProjection(round(c.x, 3), round(c.y, 3))
+            metric = shapely.transform(geom, lambda xy, p=proj: np.column_stack(
+                p.forward(xy[:, 0], xy[:, 1])))
+            areas[code] = metric.area / 1e6
+        return areas
+
+    return ctx.service(f"zone-areas:{loaded.pack.digest}", compute)  # type: ignore[no-any-return]
+
+
+def _zone_counts(events: pd.DataFrame, begin: pd.Timestamp, stop: pd.Timestamp) -> pd.Series:
+    return stats.in_period(events, begin, stop)["zone"].value_counts()
+
+
 @router.get("/zones", summary="Statistiques par zone, avec tendance et test de significativité")
 def zones(session: SessionDep, ctx: ContextDep, staff: AnalystStaff, start: Day = None,
           end: Day = None, category: str | None = None) -> dict[str, Any]:
+    """Counts and rates per named zone over the period, and the change against the same
+    period a year earlier (exact conditional Poisson test, BH-corrected across zones).
+
+    Events carry the zone they were stored with, so no point-in-polygon work per request.
+    """
     loaded = ctx.pack_of(staff.commune_id) if staff.commune_id else ctx.pack()
     begin, stop = _period(start, end)
     events = _events(ctx, session, loaded, category)
-    shapes = _zones(loaded)
-    counts = stats.counts_by_zone(events, shapes, begin, stop)
-    span = stop - begin
-    baseline = (begin - pd.Timedelta(days=364), stop - pd.Timedelta(days=364))
-    trend = stats.trend(events, (str(begin), str(stop)), (str(baseline[0]), str(baseline[1])),
-                        zones=shapes)
-    _audit(session, staff, loaded, "zones", {"start": begin, "end": stop, "category": category})
+    areas = _zone_areas(ctx, loaded)
     names = {f["properties"]["code"]: f["properties"].get("name", "")
              for f in loaded.pack.zones_geojson["features"]}
-    counts["name"] = counts["zone"].map(names)
-    return {"period": [begin.isoformat(), stop.isoformat()], "days": span.days,
-            "baseline": [baseline[0].isoformat(), baseline[1].isoformat()],
-            "zones": _records(counts), "trend": _records(trend),
+    shift = pd.Timedelta(days=364)  # same weekdays a year earlier
+    now_counts = _zone_counts(events, begin, stop)
+    base_counts = _zone_counts(events, begin - shift, stop - shift)
+    days = (stop - begin) / pd.Timedelta(days=1)
+    rows, tests = [], []
+    for code, km2 in areas.items():
+        n, n0 = int(now_counts.get(code, 0)), int(base_counts.get(code, 0))
+        rows.append({"zone": code, "name": names.get(code, ""), "count": n,
+                     "per_day": n / days, "area_km2": km2,
+                     "per_km2_year": n / km2 / days * 365.25 if km2 else None})
+        tests.append({"zone": code, "count": n, "baseline_count": n0,
+                      **stats.rate_change_test(n, days, n0, days)})
+    trend = pd.DataFrame(tests)
+    trend["q_value"] = benjamini_hochberg(trend["p_value"].to_numpy())
+    significant = trend["q_value"] <= 0.05
+    trend["verdict"] = np.where(significant & (trend["count"] > trend["baseline_count"]),
+                                "hausse significative",
+                                np.where(significant, "baisse significative",
+                                         "variation dans le bruit"))
+    _audit(session, staff, loaded, "zones", {"start": begin, "end": stop, "category": category})
+    return {"period": [begin.isoformat(), stop.isoformat()], "days": round(days, 2),
+            "baseline": [(begin - shift).isoformat(), (stop - shift).isoformat()],
+            "zones": _records(pd.DataFrame(rows)), "trend": _records(trend),
             "by_category": _records(stats.counts_by_category(stats.in_period(events, begin, stop)))}
 
 
