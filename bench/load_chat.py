@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import signal
 import socket
 import statistics
@@ -58,8 +59,9 @@ def database(postgres: str | None) -> str:
     return make_url(postgres).set(database=name).render_as_string(hide_password=False)
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([*BIA, "serve", "--port", str(port)], env=env, cwd=ROOT,
+def start_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen([*BIA, "serve", "--port", str(port), "--workers", str(workers)],
+                            env=env, cwd=ROOT, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -79,11 +81,15 @@ class Stats:
         self.acked: set[str] = set()
 
 
-async def resident(client: httpx.AsyncClient, n: int, stats: Stats) -> None:
+async def resident(client: httpx.AsyncClient, n: int, stats: Stats,
+                   think: tuple[float, float]) -> None:
+    rng = random.Random(n)
     try:
+        await asyncio.sleep(rng.uniform(0, think[1]))  # residents do not all arrive at once
         opened = await client.post("/api/v1/conversations", json={"channel": "web"})
         conv = opened.json()["id"]
         for text_ in SCRIPTS[n % len(SCRIPTS)]:
+            await asyncio.sleep(rng.uniform(*think))  # reading the reply, typing
             start = time.perf_counter()
             response = await client.post(f"/api/v1/conversations/{conv}/messages",
                                          json={"text": text_})
@@ -114,17 +120,18 @@ async def console(client: httpx.AsyncClient, token: str, stop: asyncio.Event,
 
 
 async def run(port: int, residents: int, consoles: int, token: str | None, stats: Stats,
-              kill: subprocess.Popen[bytes] | None) -> None:
+              kill: subprocess.Popen[bytes] | None, think: tuple[float, float]) -> None:
     limits = httpx.Limits(max_connections=residents + consoles + 10)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30,
                                  limits=limits) as client:
         stop = asyncio.Event()
         watchers = [asyncio.create_task(console(client, token or "", stop, stats))
                     for _ in range(consoles)]
-        talkers = [asyncio.create_task(resident(client, n, stats)) for n in range(residents)]
+        talkers = [asyncio.create_task(resident(client, n, stats, think))
+                   for n in range(residents)]
         if kill is not None:
             await asyncio.sleep(1.5)
-            kill.send_signal(signal.SIGKILL)  # no shutdown, no flush: a power cut
+            os.killpg(kill.pid, signal.SIGKILL)  # every server process, no shutdown: a power cut
         await asyncio.gather(*talkers)
         stop.set()
         await asyncio.gather(*watchers)
@@ -136,6 +143,10 @@ def main() -> None:
     parser.add_argument("--consoles", type=int, default=0)
     parser.add_argument("--kill", action="store_true", help="SIGKILL the server mid-run")
     parser.add_argument("--postgres", help="PostgreSQL server URL (a database is created)")
+    parser.add_argument("--think", type=float, nargs=2, default=(2.0, 6.0),
+                        metavar=("MIN", "MAX"), help="seconds a resident takes between turns "
+                        "(0 0: every turn at once, a burst)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     url = database(args.postgres)
     port = free_port()
@@ -148,7 +159,7 @@ def main() -> None:
         subprocess.run([*BIA, "users", "add", "load", "--role", "agent", "--password-stdin"],
                        input=b"load-password-1\n", env=env, cwd=ROOT, check=True,
                        capture_output=True)
-    server = start_server(env, port)
+    server = start_server(env, port, args.workers)
     if args.consoles:
         token = httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/token",
                            data={"username": "load", "password": "load-password-1"}
@@ -156,12 +167,12 @@ def main() -> None:
     stats = Stats()
     started = time.perf_counter()
     asyncio.run(run(port, args.residents, args.consoles, token, stats,
-                    server if args.kill else None))
+                    server if args.kill else None, tuple(args.think)))
     elapsed = time.perf_counter() - started
     if args.kill:
         server.wait()
-        server = start_server(env, port)  # restart on the same database
-    server.terminate()
+        server = start_server(env, port, args.workers)  # restart on the same database
+    os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=30)
     engine = create_engine(url)
     from bia.intake.models import Report
@@ -172,7 +183,8 @@ def main() -> None:
     missing = stats.acked - stored
     lat = sorted(stats.latencies) or [0.0]
     print(f"backend {make_url(url).get_backend_name()}, residents {args.residents}, "
-          f"consoles {args.consoles}, kill {args.kill}, {elapsed:.1f} s")
+          f"consoles {args.consoles}, workers {args.workers}, think {args.think} s, "
+          f"kill {args.kill}, {elapsed:.1f} s")
     print(f"turns {len(stats.latencies)}: median {statistics.median(lat):.1f} ms, "
           f"p95 {lat[int(0.95 * (len(lat) - 1))]:.1f} ms, max {lat[-1]:.1f} ms")
     print(f"errors {len(stats.errors)} {sorted(set(stats.errors))[:5]}")

@@ -47,6 +47,7 @@ class Context:
         self.settings = settings
         self.engine = engine
         self.sessions: sessionmaker[Session] = make_session_factory(engine)
+        self.read_sessions: sessionmaker[Session] = make_session_factory(engine, read_only=True)
         self._packs: dict[str, LoadedPack] = {}
         self._lock = threading.Lock()
         self.services: dict[str, Any] = {}  # lazily built shared backends (NLU, senders…)
@@ -56,9 +57,15 @@ class Context:
         with session_scope(self.sessions) as session:
             yield session
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for reads only (never takes SQLite's write lock)."""
+        with session_scope(self.read_sessions) as session:
+            yield session
+
     def pack(self, insee: str | None = None) -> LoadedPack:
         insee = insee or self.settings.default_commune
-        with self.session() as session:
+        with self.read_session() as session:
             digest = session.scalar(select(Commune.pack_digest).where(Commune.insee == insee))
             cached = self._packs.get(insee)
             if cached is not None and cached.pack.digest == digest:
@@ -72,7 +79,7 @@ class Context:
                 return loaded
 
     def pack_of(self, commune_id: int) -> LoadedPack:
-        with self.session() as session:
+        with self.read_session() as session:
             insee = session.scalar(select(Commune.insee).where(Commune.id == commune_id))
         return self.pack(insee)
 

@@ -12,6 +12,7 @@ misleads, and BH-corrected across zones.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from bia.analytics.projection import LocalProjection
 from bia.analytics.recurring import DAYS_FR
 from bia.analytics.types import to_utc
 
-Instant = str | pd.Timestamp
+Instant: TypeAlias = str | pd.Timestamp
 
 
 def in_period(events: pd.DataFrame, start: str | pd.Timestamp | None,

@@ -188,8 +188,13 @@ def forecast(session: SessionDep, ctx: ContextDep, staff: AnalystStaff,
     if events.empty:
         return {"cells": [], "plan": None}
     try:
-        kwargs: dict[str, Any] = {"model": model} if model else {}
-        grid, scores = forecast_grid(events, until, horizon, **kwargs)
+        # interactive default: the time-decayed KDE answers in well under a second; the
+        # heavier models (sepp, learned, ensemble) are for `bia forecast` and its backtests
+        grid, scores = forecast_grid(events, until, horizon, model=model or "kde")
+    except (AnalyticsError, KeyError, ValueError) as exc:
+        if isinstance(exc, AnalyticsError):
+            raise Invalid(exc.message_fr, code="prevision_impossible") from None
+        raise Invalid(f"Modèle inconnu : {model}", code="modele_inconnu") from None
     except AnalyticsError as exc:
         raise Invalid(exc.message_fr, code="prevision_impossible") from None
     frame = grid.to_frame(scores)

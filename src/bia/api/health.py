@@ -19,7 +19,7 @@ def health(ctx: ContextDep) -> JSONResponse:
     body: dict[str, object] = {"version": __version__, "database": "ko", "pack": None}
     ok = False
     try:
-        with ctx.session() as session:
+        with ctx.read_session() as session:
             session.execute(text("SELECT 1"))
             body["database"] = "ok"
             communes = session.execute(select(Commune.insee, Commune.name, Commune.pack_digest)

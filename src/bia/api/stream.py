@@ -58,7 +58,7 @@ def queue_signature(session: Session, *, commune_id: int) -> str:
 
 
 def _signature(ctx: Context, commune_id: int) -> str:
-    with ctx.session() as session:
+    with ctx.read_session() as session:
         return queue_signature(session, commune_id=commune_id)
 
 

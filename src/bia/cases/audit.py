@@ -11,13 +11,14 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bia.cases.models import AuditLog
 from bia.core.coltypes import utcnow
 
 GENESIS = "0" * 64
+AUDIT_LOCK_KEY = 6_420_064_122  # any constant, unique to the audit chain
 
 
 def _digest(prev: str, at: datetime, username: str, action: str, object_type: str,
@@ -31,7 +32,15 @@ def _digest(prev: str, at: datetime, username: str, action: str, object_type: st
 def record(session: Session, *, username: str, action: str, object_type: str,
            object_id: str | int | None = None, detail: dict[str, Any] | None = None,
            commune_id: int | None = None) -> AuditLog:
-    """Append one audit row in the caller's transaction."""
+    """Append one audit row in the caller's transaction.
+
+    Concurrent writers must not read the same last hash (that would fork the chain): on
+    PostgreSQL a transaction-scoped advisory lock serialises them (a row lock on the last row
+    would not: a waiter re-reads that same row, not the one inserted meanwhile); SQLite's
+    transactions already hold the single write lock from their start.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
     last = session.execute(
         select(AuditLog.hash).order_by(AuditLog.id.desc()).limit(1).with_for_update()
     ).scalar()

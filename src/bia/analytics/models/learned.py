@@ -89,7 +89,10 @@ class LearnedModel:
     ``max_rows``, each window contributes a random subset of cells (drawn from ``rng``), which
     keeps a forecast on ten years of Chicago within seconds. ``n_threads`` defaults to 1:
     OpenMP threads collapse when the machine is shared (a 2-thread fit measured 5× slower
-    than a 1-thread one under load).
+    than a 1-thread one under load). Windows shorter than ``min_train_horizon`` days are
+    forecast as that longer window's rate scaled down: one-day or one-shift counts per cell
+    are too sparse to learn from (on Chicago, daily windows: PAI@5% 5.16 when trained on
+    daily targets, 5.94 when trained on weekly ones, against 5.37 for the KDE baseline).
     """
 
     max_rows: int = 200_000
@@ -100,11 +103,13 @@ class LearnedModel:
     max_leaf_nodes: int = 31
     min_samples_leaf: int = 200
     n_threads: int = 1
+    min_train_horizon: float = 7.0
     name: str = "learned"
 
     def training_origins(self, origin: float, horizon: float, first: float) -> list[float]:
         """Earlier window starts whose target window ends by ``origin``."""
-        step = horizon if horizon >= 1.0 else 1.0  # same shift on previous days
+        # Short windows: the same hours on previous days.
+        step = horizon if horizon >= 1.0 else 1.0
         out = []
         for i in range(1, self.max_origins + 1):
             o = origin - i * step
@@ -118,6 +123,10 @@ class LearnedModel:
         n_active = int(grid.mask.sum())
         if len(history) == 0:
             return np.zeros(n_active)
+        if horizon_days < self.min_train_horizon:
+            # Sparse short windows: learn the longer window's rate and scale it down.
+            longer = self.predict(history, grid, origin, self.min_train_horizon, rng)
+            return longer * (horizon_days / self.min_train_horizon)
         train_origins = self.training_origins(origin, horizon_days, float(history.t[0]))
         if len(train_origins) < self.min_origins:
             from bia.analytics.models.kde import KdeModel
