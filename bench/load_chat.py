@@ -129,8 +129,9 @@ async def run(port: int, residents: int, consoles: int, token: str | None, stats
                     for _ in range(consoles)]
         talkers = [asyncio.create_task(resident(client, n, stats, think))
                    for n in range(residents)]
-        if kill is not None:
-            await asyncio.sleep(1.5)
+        if kill is not None:  # once a third of the residents have their code
+            while len(stats.acked) < residents // 3 and not all(t.done() for t in talkers):
+                await asyncio.sleep(0.05)
             os.killpg(kill.pid, signal.SIGKILL)  # every server process, no shutdown: a power cut
         await asyncio.gather(*talkers)
         stop.set()

@@ -10,11 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bia.api.deps import ContextDep, SessionDep
 from bia.cases import tokens
 from bia.cases.models import StaffUser
 from bia.cases.users import authenticate
+from bia.context import Context
 from bia.core.errors import Forbidden, Unauthorized
 
 COOKIE = "bia_session"
@@ -53,7 +55,14 @@ def token(username: Annotated[str, Form(max_length=64)],
                     role=user.role)
 
 
-def current_staff(request: Request, session: SessionDep, ctx: ContextDep) -> Staff:
+def current_staff(request: Request, ctx: ContextDep) -> Staff:
+    """The staff member behind the bearer token or the console cookie (read-only look-up,
+    so that checking who calls never takes the database write lock)."""
+    with ctx.read_session() as session:
+        return staff_of(request, session, ctx)
+
+
+def staff_of(request: Request, session: Session, ctx: Context) -> Staff:
     header = request.headers.get("authorization", "")
     via_cookie = False
     if header.lower().startswith("bearer "):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -15,9 +15,23 @@ def get_context(request: Request) -> Context:
     return request.app.state.ctx  # type: ignore[no-any-return]
 
 
-def get_session(ctx: Annotated[Context, Depends(get_context)]) -> Iterator[Session]:
-    with ctx.session() as session:
+async def get_session(ctx: Annotated[Context, Depends(get_context)]) -> AsyncIterator[Session]:
+    """The request's unit of work, committed before the response is sent.
+
+    An async dependency on purpose: its set-up and commit run on the event loop, so the
+    SQLite write lock (taken at the first statement, in the endpoint's worker thread) is
+    released without waiting for another worker thread — with sync set-up/tear-down, a pool
+    full of requests waiting for the lock could starve the one holding it.
+    """
+    session = ctx.sessions()
+    try:
         yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 def get_pack(ctx: Annotated[Context, Depends(get_context)],

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from bia.api.auth import CASE_ROLES, Staff, current_staff
+from bia.api.auth import CASE_ROLES, Staff, staff_of
 from bia.api.deps import ContextDep
 from bia.cases.models import Case
 from bia.context import Context
@@ -36,8 +36,8 @@ RETRY_MS = 3000
 
 
 def _authenticate(request: Request, ctx: Context) -> tuple[Staff, int]:
-    with ctx.session() as session:
-        staff = current_staff(request, session, ctx)
+    with ctx.read_session() as session:
+        staff = staff_of(request, session, ctx)
     if staff.role not in CASE_ROLES:
         raise Forbidden("Votre rôle ne permet pas d'accéder à cette ressource.")
     loaded = ctx.pack_of(staff.commune_id) if staff.commune_id else ctx.pack()

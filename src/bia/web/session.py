@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
-from bia.api.auth import CASE_ROLES, COOKIE, Staff, current_staff
+from bia.api.auth import CASE_ROLES, COOKIE, Staff, staff_of
 from bia.context import Context, LoadedPack
 from bia.core.errors import BiaError
 
@@ -26,9 +26,9 @@ def staff_from_cookie(request: Request, ctx: Context) -> Staff | None:
     """The staff member of this browser session, or None (expired, forged, deactivated)."""
     if not request.cookies.get(COOKIE) and not request.headers.get("authorization"):
         return None
-    with ctx.session() as session:
+    with ctx.read_session() as session:
         try:
-            return current_staff(request, session, ctx)
+            return staff_of(request, session, ctx)
         except BiaError:
             return None
 
