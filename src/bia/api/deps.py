@@ -23,15 +23,8 @@ async def get_session(ctx: Annotated[Context, Depends(get_context)]) -> AsyncIte
     released without waiting for another worker thread — with sync set-up/tear-down, a pool
     full of requests waiting for the lock could starve the one holding it.
     """
-    session = ctx.sessions()
-    try:
+    with ctx.session() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def get_pack(ctx: Annotated[Context, Depends(get_context)],
