@@ -100,3 +100,28 @@ def test_reading_a_case_is_audited(client: TestClient, ctx: Context, staff: None
     with ctx.session() as session:
         reads = session.query(AuditLog).filter_by(action="case.read", username="agent1").all()
         assert [r.object_id for r in reads] == [str(case_id)]
+
+
+def test_a_repeat_report_is_proposed_for_merging_and_follows_the_case(
+        client: TestClient, ctx: Context, staff: None) -> None:
+    first = report(ctx, "bruit", "Musique très forte rue Gambetta")
+    second = report(ctx, "bruit", "Encore la musique rue Gambetta, c'est insupportable")
+    headers = login(client, "agent1")
+    detail = client.get(f"/api/v1/cases/{second}", headers=headers).json()
+    assert detail["details"]["doublon_possible"]["dossier"] == first
+    other = report(ctx, "stationnement", "Voiture sur le trottoir rue Gambetta")
+    assert "doublon_possible" not in client.get(f"/api/v1/cases/{other}", headers=headers).json()["details"]
+
+    def act(case_id: int, **body: object) -> object:
+        return client.post(f"/api/v1/cases/{case_id}/actions", json=body, headers=headers)
+
+    assert act(second, action="fusionner").status_code == 409  # which case?
+    assert act(second, action="fusionner", into=second).status_code == 409
+    merged = act(second, action="fusionner", into=first).json()
+    assert merged["status"] == "fusionne"
+    act(first, action="prendre")
+    act(first, action="sur_place")
+    tracking = client.get(f"/api/v1/reports/{merged['tracking_code']}").json()
+    assert tracking["tracking_code"] == merged["tracking_code"]
+    assert tracking["status"] == "sur_place"
+    assert tracking["status_label"].startswith("Regroupé")

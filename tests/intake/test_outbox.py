@@ -142,3 +142,32 @@ def test_unreachable_partner_ends_dead_after_max_attempts(ctx: Context) -> None:
         delivery = session.scalar(select(Delivery).where(Delivery.report_id == report_id))
         assert delivery.state == "dead" and delivery.attempts == 3
         assert "Connection" in (delivery.last_error or "") or "refused" in (delivery.last_error or "")
+
+
+def test_resident_who_consented_is_mailed_when_the_status_changes(
+        ctx: Context, smtp: tuple[Inbox, int], client: Any) -> None:
+    from bia.cases.users import add_user
+
+    inbox, port = smtp
+    ctx.settings.smtp_port = port
+    loaded = ctx.pack()
+    with ctx.session() as session:
+        add_user(session, username="agent5", password="un-mot-de-passe-long", role="agent",
+                 commune_id=loaded.commune_id)
+    analysis = Analysis(text="Voiture garée devant mon garage rue Gambetta",
+                        category="stationnement", location=Location(street="Rue Gambetta"))
+    kept = submit_report(ctx, loaded, channel="web", text=analysis.text, analysis=analysis,
+                         contact={"email": "riveraine@example.org"}, contact_consent=True)
+    silent = submit_report(ctx, loaded, channel="web", text=analysis.text, analysis=analysis,
+                           contact={"email": "autre@example.org"}, contact_consent=False)
+    token = client.post("/api/v1/auth/token", data={"username": "agent5",
+                                                    "password": "un-mot-de-passe-long"}).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    for case_id in (kept.case_id, silent.case_id):
+        assert client.post(f"/api/v1/cases/{case_id}/actions", json={"action": "prendre"},
+                           headers=headers).status_code == 200
+    process_due(ctx.sessions, ctx.settings)
+    (rcpt, message), = inbox.messages  # only the resident who agreed
+    assert rcpt == ["riveraine@example.org"]
+    assert kept.tracking_code in message["Subject"]
+    assert "Pris en charge" in message.get_body(preferencelist=("plain",)).get_content()

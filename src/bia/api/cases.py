@@ -19,6 +19,8 @@ from bia.cases import service as cases
 from bia.cases.models import AuditLog, Case
 from bia.context import LoadedPack
 from bia.intake.models import Report
+from bia.intake.outbox import enqueue_notice
+from bia.intake.service import STATUS_LABELS
 
 router = APIRouter(prefix="/api/v1/cases", tags=["dossiers (police municipale)"])
 
@@ -140,6 +142,13 @@ def act(case_id: int, body: ActionIn, session: SessionDep, ctx: ContextDep,
         staff: CaseStaff) -> CaseDetail:
     loaded = _pack_for(ctx, staff.commune_id)
     case = cases.get_case(session, case_id=case_id, commune_id=loaded.commune_id)
+    def notify(report: Report) -> None:
+        category = loaded.pack.categories.get(report.category_code)
+        enqueue_notice(session, report=report,
+                       status_label=STATUS_LABELS.get(report.status, report.status),
+                       category_label=category.label if category else report.category_code,
+                       public_url=ctx.settings.public_url)
+
     cases.apply(session, case=case, action=body.action, username=staff.username,
-                data=body.model_dump(exclude_none=True))
+                data=body.model_dump(exclude_none=True), notify=notify)
     return detail(session, case, loaded)

@@ -41,14 +41,18 @@ def categories(loaded: PackDep) -> list[CategoryOut]:
 @router.get("/reports/{tracking_code}", response_model=TrackingOut,
             summary="Suivi public d'un signalement (rien de personnel)")
 def track(tracking_code: str, session: SessionDep, loaded: PackDep) -> TrackingOut:
-    report = intake.get_by_code(session, code=tracking_code)
+    own = intake.get_by_code(session, code=tracking_code)
+    report = intake.followed_report(session, report=own)  # a merged report follows its case
     pack = loaded.pack
-    category = pack.categories.get(report.category_code)
+    category = pack.categories.get(own.category_code)
     actors = [pack.actors[a].name if a in pack.actors else a for a in report.actors]
+    label = intake.STATUS_LABELS.get(report.status, report.status)
+    if report is not own:
+        label = f"{intake.STATUS_LABELS['fusionne']} {label}"
     return TrackingOut(
-        tracking_code=report.tracking_code, category=report.category_code,
-        category_label=category.label if category else report.category_code,
-        status=report.status, status_label=intake.STATUS_LABELS.get(report.status, report.status),
+        tracking_code=own.tracking_code, category=own.category_code,
+        category_label=category.label if category else own.category_code,
+        status=report.status, status_label=label,
         handled_by=actors, handled_when=report.routing.get("handled_when"),
-        received_at=report.received_at, last_update=report.updated_at,
+        received_at=own.received_at, last_update=max(own.updated_at, report.updated_at),
     )

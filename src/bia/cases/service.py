@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -83,11 +84,14 @@ def _missing_data(action: str, data: dict[str, Any]) -> tuple[str, str] | None:
         return "Indiquez l'équipage affecté.", "equipage_manquant"
     if action == "clore" and not str(data.get("outcome") or "").strip():
         return "Indiquez la suite donnée pour clore le dossier.", "issue_manquante"
+    if action == "fusionner" and not isinstance(data.get("into"), int):
+        return "Indiquez le dossier avec lequel fusionner.", "fusion_sans_cible"
     return None
 
 
 def apply(session: Session, *, case: Case, action: str, username: str,
-          data: dict[str, Any] | None = None, now: datetime | None = None) -> TransitionResult:
+          data: dict[str, Any] | None = None, now: datetime | None = None,
+          notify: Callable[[Report], Any] | None = None) -> TransitionResult:
     """Apply ``action`` to ``case`` or raise InvalidTransition (the refusal is audited too)."""
     data = data or {}
     now = now or utcnow()
@@ -102,6 +106,15 @@ def apply(session: Session, *, case: Case, action: str, username: str,
     missing = _missing_data(action, data)
     if missing:
         raise _refuse(session, case, action, username, *missing)
+    if action == "fusionner":
+        target_case = session.get(Case, data["into"])
+        if (target_case is None or target_case.id == case.id
+                or target_case.commune_id != case.commune_id
+                or target_case.status not in OPEN_STATES):
+            raise _refuse(session, case, action, username,
+                          "Le dossier cible doit être un autre dossier ouvert de la commune.",
+                          "fusion_cible_invalide")
+        case.merged_into_id = target_case.id
     previous = case.status
     case.status = target
     case.updated_at = now
@@ -119,8 +132,11 @@ def apply(session: Session, *, case: Case, action: str, username: str,
         case.closed_at = None
     report = session.get(Report, case.report_id)
     if report is not None:
+        changed = report.status != REPORT_STATUS[target]
         report.status = REPORT_STATUS[target]
         report.updated_at = now
+        if changed and notify is not None:
+            notify(report)
     audit.record(session, username=username, action=f"case.{action}", object_type="case",
                  object_id=case.id, commune_id=case.commune_id,
                  detail={"from": previous, "to": target,

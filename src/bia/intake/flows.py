@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bia.cases.duplicates import find_duplicate
 from bia.cases.models import Case
 from bia.cases.service import open_case
 from bia.context import Context, LoadedPack
@@ -77,6 +78,10 @@ def submit_report(ctx: Context, loaded: LoadedPack, *, channel: str, text: str,
             return Submitted(report_id=report.id, tracking_code=report.tracking_code,
                              case_id=existing, decision=decision)
         case_id = None
+        duplicate = find_duplicate(session, report=report, pack=pack)
+        if duplicate is not None:  # proposed to the officer, never merged automatically
+            report.details = {**report.details, "doublon_possible": {
+                "dossier": duplicate[0], "distance_m": round(duplicate[1])}}
         if INTERNAL_ACTOR in report.actors:
             category = pack.categories.get(report.category_code)
             case_id = open_case(session, report=report,

@@ -62,6 +62,9 @@ class EmailSender:
 
     def send(self, delivery: Delivery, report: Report) -> None:
         data = delivery.payload
+        if data.get("kind") == "notice":
+            self._send_notice(delivery, data)
+            return
         place = data["location"].get("street") or data["location"].get("text") or "non précisé"
         msg = EmailMessage()
         msg["From"] = self.settings.smtp_from
@@ -89,6 +92,26 @@ class EmailSender:
         msg.add_attachment(json.dumps(data, ensure_ascii=False, indent=2).encode(),
                            maintype="application", subtype="json",
                            filename=f"{data['tracking_code']}.json")
+        self._deliver(msg)
+
+
+    def _send_notice(self, delivery: Delivery, data: dict[str, Any]) -> None:
+        """A status update for the resident who left an e-mail address and agreed."""
+        msg = EmailMessage()
+        msg["From"] = self.settings.smtp_from
+        msg["To"] = delivery.target
+        msg["Subject"] = f"Votre signalement {data['tracking_code']} : {data['status_label']}"
+        msg.set_content("\n".join([
+            "Bonjour,", "",
+            f"Votre signalement {data['tracking_code']} ({data['category_label']}) a évolué :",
+            data["status_label"], "",
+            f"Suivi : {data['status_url']}", "",
+            "Ce message est envoyé par l'assistant automatisé de la Ville parce que vous avez "
+            "accepté d'être informé. En cas d'urgence, appelez le 17 ou le 112.",
+        ]))
+        self._deliver(msg)
+
+    def _deliver(self, msg: EmailMessage) -> None:
         with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
             if self.settings.smtp_starttls:
                 smtp.starttls()
@@ -139,6 +162,23 @@ def enqueue_deliveries(session: Session, *, report: Report, pack: Pack,
             rows.append(row)
     session.flush()
     return rows
+
+
+def enqueue_notice(session: Session, *, report: Report, status_label: str, category_label: str,
+                   public_url: str) -> Delivery | None:
+    """Tell the resident about a status change, only with a consented e-mail address."""
+    email = (report.contact or {}).get("email") if report.contact_consent else None
+    if not email:
+        return None
+    row = Delivery(commune_id=report.commune_id, report_id=report.id, actor_code="resident",
+                   method="email", target=str(email)[:300],
+                   payload={"kind": "notice", "tracking_code": report.tracking_code,
+                            "status": report.status, "status_label": status_label,
+                            "category_label": category_label,
+                            "status_url": f"{public_url}/suivi/{report.tracking_code}"})
+    session.add(row)
+    session.flush()
+    return row
 
 
 def backoff(attempts: int) -> timedelta:

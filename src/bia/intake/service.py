@@ -75,3 +75,18 @@ def get_by_code(session: Session, *, code: str) -> Report:
         raise NotFound("Aucun signalement ne correspond à ce code de suivi.",
                        code="code_suivi_inconnu")
     return report
+
+
+def followed_report(session: Session, *, report: Report) -> Report:
+    """For a report merged into another case, the report whose status it now shares."""
+    from bia.cases.models import Case
+
+    case = session.scalar(select(Case).where(Case.report_id == report.id))
+    seen = set()
+    while case is not None and case.merged_into_id and case.id not in seen:
+        seen.add(case.id)
+        case = session.get(Case, case.merged_into_id)
+    if case is None or case.report_id == report.id:
+        return report
+    target = session.get(Report, case.report_id)
+    return target if target is not None else report
