@@ -25,7 +25,7 @@ def store_events(session: Session, *, commune_id: int, dataset: str, frame: pd.D
         Event.commune_id == commune_id, Event.dataset == dataset)))
     rows: list[dict[str, Any]] = []
     for rec in frame.itertuples(index=False):
-        external_id = str(getattr(rec, "event_id", None) or getattr(rec, "external_id"))
+        external_id = str(getattr(rec, "event_id", None) or rec.external_id)
         if external_id in known:
             continue
         known.add(external_id)

@@ -64,9 +64,8 @@ def serve(
     """Serve the web app and the API."""
     import uvicorn
 
-    from bia.core.logging import configure_logging
-
     from bia.channels.phone.service import start_phone
+    from bia.core.logging import configure_logging
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)

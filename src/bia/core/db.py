@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-
 READ_ONLY = "bia_read_only"  # execution option of sessions that only read
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
 from shapely.geometry import shape
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bia.core.errors import NotFound
