@@ -43,8 +43,8 @@ def pack_for(ctx: Context, staff: Staff) -> LoadedPack:
 
 
 def safe_next(value: str | None) -> str:
-    """Only redirect inside the console after login (no open redirect)."""
-    if value and value.startswith("/console") and not value.startswith("//") \
+    """Only redirect inside the staff pages after login (no open redirect)."""
+    if value and value.startswith(("/console", "/analyse")) and not value.startswith("//") \
             and "\\" not in value and not value.startswith(LOGIN_PATH):
         return value
     return "/console"

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from starlette.routing import Mount
 
 from bia.api import stream
-from bia.web import citizen, console
+from bia.web import analysis, citizen, console, documents_page
 from bia.web.render import STATIC_DIR, CachedStaticFiles
 
 
@@ -18,7 +18,9 @@ def install(app: FastAPI) -> None:
     matched before ``/api/v1/cases/{case_id}`` (whose int parameter would answer 422)."""
     app.include_router(stream.router)
     app.include_router(console.router)
+    app.include_router(documents_page.router)
     app.include_router(citizen.router)
+    app.include_router(analysis.router)
     # our StaticFiles adds Cache-Control; it replaces a plain "/static" mount if one exists
     app.router.routes[:] = [r for r in app.router.routes
                             if not (isinstance(r, Mount) and r.path == "/static")]
