@@ -195,8 +195,6 @@ def forecast(session: SessionDep, ctx: ContextDep, staff: AnalystStaff,
         if isinstance(exc, AnalyticsError):
             raise Invalid(exc.message_fr, code="prevision_impossible") from None
         raise Invalid(f"Modèle inconnu : {model}", code="modele_inconnu") from None
-    except AnalyticsError as exc:
-        raise Invalid(exc.message_fr, code="prevision_impossible") from None
     frame = grid.to_frame(scores)
     plan = None
     if crews:

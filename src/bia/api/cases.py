@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from bia.api.auth import CaseStaff
-from bia.api.deps import ContextDep, SessionDep
+from bia.api.deps import CaseId, ContextDep, SessionDep
 from bia.cases import audit
 from bia.cases import service as cases
 from bia.cases.models import AuditLog, Case
@@ -129,7 +129,7 @@ def list_cases(
 
 
 @router.get("/{case_id}", response_model=CaseDetail, summary="Un dossier et son historique")
-def get_case(case_id: int, session: SessionDep, ctx: ContextDep, staff: CaseStaff) -> CaseDetail:
+def get_case(case_id: CaseId, session: SessionDep, ctx: ContextDep, staff: CaseStaff) -> CaseDetail:
     loaded = _pack_for(ctx, staff.commune_id)
     case = cases.get_case(session, case_id=case_id, commune_id=loaded.commune_id)
     audit.record(session, username=staff.username, action="case.read", object_type="case",
@@ -138,7 +138,7 @@ def get_case(case_id: int, session: SessionDep, ctx: ContextDep, staff: CaseStaf
 
 
 @router.post("/{case_id}/actions", response_model=CaseDetail, summary="Faire avancer un dossier")
-def act(case_id: int, body: ActionIn, session: SessionDep, ctx: ContextDep,
+def act(case_id: CaseId, body: ActionIn, session: SessionDep, ctx: ContextDep,
         staff: CaseStaff) -> CaseDetail:
     loaded = _pack_for(ctx, staff.commune_id)
     case = cases.get_case(session, case_id=case_id, commune_id=loaded.commune_id)

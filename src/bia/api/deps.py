@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Request
 from sqlalchemy.orm import Session
 
 from bia.context import Context, LoadedPack
@@ -38,3 +38,6 @@ def get_pack(ctx: Annotated[Context, Depends(get_context)],
 ContextDep = Annotated[Context, Depends(get_context)]
 SessionDep = Annotated[Session, Depends(get_session)]
 PackDep = Annotated[LoadedPack, Depends(get_pack)]
+# A case id in a URL: bounded to a signed 64-bit integer, so that a huge number is a 422 and
+# never reaches the database driver (SQLite raises OverflowError beyond 2**63 - 1).
+CaseId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Identifiant du dossier")]

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from bia.api.auth import CaseStaff, Staff, require_roles
-from bia.api.deps import ContextDep, SessionDep
+from bia.api.deps import CaseId, ContextDep, SessionDep
 from bia.cases import service as cases
 from bia.core.coltypes import utcnow
 from bia.core.errors import NotFound
@@ -86,7 +86,7 @@ def _out(doc: Document) -> DocumentOut:
 @router.get("/api/v1/cases/{case_id}/documents/{name}", summary="Document pré-rempli "
             "(JSON, ou fichier avec l'extension .pdf / .odt)",
             responses={200: {"content": {MEDIA["pdf"]: {}, MEDIA["odt"]: {}}}})
-def get_document(case_id: int, name: str, session: SessionDep, ctx: ContextDep,
+def get_document(case_id: CaseId, name: str, session: SessionDep, ctx: ContextDep,
                  staff: CaseStaff,
                  version: Annotated[int | None, Query(ge=1)] = None) -> Any:
     kind, _, fmt = name.partition(".")
@@ -105,7 +105,7 @@ def get_document(case_id: int, name: str, session: SessionDep, ctx: ContextDep,
 
 @router.put("/api/v1/cases/{case_id}/documents/{kind}", response_model=DocumentOut,
             summary="Compléter ou corriger des champs, confirmer des champs pré-remplis")
-def edit_document(case_id: int, kind: Kind, body: FieldsIn, session: SessionDep,
+def edit_document(case_id: CaseId, kind: Kind, body: FieldsIn, session: SessionDep,
                   ctx: ContextDep, staff: CaseStaff) -> DocumentOut:
     doc = _document(session, ctx, staff, case_id, kind)
     if body.fields:
@@ -120,7 +120,7 @@ def edit_document(case_id: int, kind: Kind, body: FieldsIn, session: SessionDep,
 
 @router.post("/api/v1/cases/{case_id}/documents/{kind}/validation", response_model=DocumentOut,
              summary="Valider (fige une version : empreinte, auteur, date)")
-def validate_document(case_id: int, kind: Kind, session: SessionDep, ctx: ContextDep,
+def validate_document(case_id: CaseId, kind: Kind, session: SessionDep, ctx: ContextDep,
                       staff: CaseStaff) -> DocumentOut:
     doc = _document(session, ctx, staff, case_id, kind)
     documents.validate(session, document_id=doc.id, username=staff.username)

@@ -38,6 +38,9 @@ from bia.open311.mapping import (
 
 log = logging.getLogger("bia.open311")
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
+# The answers are JSON or XML depending on ``.{fmt}``; declared so that the schema says so.
+BOTH_FORMATS: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, "text/xml": {}}}}
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 INSEE = re.compile(r"^\d[\dAB]\d{3}$")
 TRUE = frozenset({"true", "1", "oui", "yes"})
@@ -73,7 +76,7 @@ def _query(request: Request, name: str) -> str | None:
     return request.query_params.get(name) or None
 
 
-@router.get("/discovery.{fmt}", summary="Open311 : découverte du service")
+@router.get("/discovery.{fmt}", summary="Open311 : découverte du service", responses=BOTH_FORMATS)
 def discovery(fmt: str, ctx: ContextDep) -> Response:
     def produce() -> Response:
         loaded = ctx.pack()
@@ -95,7 +98,7 @@ def discovery(fmt: str, ctx: ContextDep) -> Response:
     return _answer(fmt, produce)
 
 
-@router.get("/services.{fmt}", summary="Open311 : liste des services")
+@router.get("/services.{fmt}", summary="Open311 : liste des services", responses=BOTH_FORMATS)
 def services(fmt: str, request: Request, ctx: ContextDep) -> Response:
     def produce() -> Response:
         loaded = _pack(ctx, request, _query(request, "jurisdiction_id"))
@@ -104,7 +107,8 @@ def services(fmt: str, request: Request, ctx: ContextDep) -> Response:
     return _answer(fmt, produce)
 
 
-@router.get("/services/{service_code}.{fmt}", summary="Open311 : définition d'un service")
+@router.get("/services/{service_code}.{fmt}", summary="Open311 : définition d'un service",
+            responses=BOTH_FORMATS)
 def definition(service_code: str, fmt: str, request: Request, ctx: ContextDep) -> Response:
     def produce() -> Response:
         loaded = _pack(ctx, request, _query(request, "jurisdiction_id"))
@@ -115,7 +119,8 @@ def definition(service_code: str, fmt: str, request: Request, ctx: ContextDep) -
     return _answer(fmt, produce)
 
 
-@router.get("/requests.{fmt}", summary="Open311 : demandes (90 derniers jours, 1 000 au plus)")
+@router.get("/requests.{fmt}", summary="Open311 : demandes (90 derniers jours, 1 000 au plus)",
+            responses=BOTH_FORMATS)
 def list_requests(fmt: str, request: Request, ctx: ContextDep) -> Response:
     def produce() -> Response:
         loaded = _pack(ctx, request, _query(request, "jurisdiction_id"))
@@ -132,7 +137,8 @@ def list_requests(fmt: str, request: Request, ctx: ContextDep) -> Response:
     return _answer(fmt, produce)
 
 
-@router.get("/requests/{service_request_id}.{fmt}", summary="Open311 : une demande")
+@router.get("/requests/{service_request_id}.{fmt}", summary="Open311 : une demande",
+            responses=BOTH_FORMATS)
 def one_request(service_request_id: str, fmt: str, request: Request,
                 ctx: ContextDep) -> Response:
     def produce() -> Response:
@@ -162,7 +168,8 @@ async def _posted(request: Request) -> submit.PostedRequest:
     return posted
 
 
-@router.post("/requests.{fmt}", summary="Open311 : créer une demande (formulaire ou JSON)")
+@router.post("/requests.{fmt}", summary="Open311 : créer une demande (formulaire ou JSON)",
+             responses=BOTH_FORMATS)
 async def create_request(fmt: str, request: Request, ctx: ContextDep) -> Response:
     try:
         posted = await _posted(request) if fmt in FORMATS else None
