@@ -24,6 +24,7 @@ from bia.geo.service import load_pack_into_db
 
 PACK_DIR = PROJECT_ROOT / "packs" / "biarritz"
 SHARED = PROJECT_ROOT.parent / "shared"
+STAFF_PASSWORD = "un-mot-de-passe-long"  # the password of the staff fixtures
 MUTABLE_TABLES = ("delivery", "conversation", "case_file", "report", "event", "address",
                   "audit_log", "staff_user")
 
@@ -103,3 +104,30 @@ def client(ctx: Context, settings: Settings) -> Iterator[object]:
 
     with TestClient(create_app(settings, context=ctx)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def history(ctx: Context) -> object:
+    """A year of seeded demo interventions up to now, stored as events, with an analyste
+    ("ana") and an agent ("agent7") whose password is ``STAFF_PASSWORD``."""
+    from datetime import date
+
+    import pandas as pd
+
+    from bia.cases.events import store_events
+    from bia.cases.users import add_user
+    from bia.demo.generator import generate_history
+
+    loaded = ctx.pack()
+    today = pd.Timestamp.now(tz="UTC")
+    frame = generate_history(zones_geojson=loaded.pack.zones_geojson,
+                             landmarks=loaded.pack.landmarks, streets=loaded.pack.streets,
+                             start=date(today.year - 1, today.month, 1), years=1, seed=5)
+    frame = frame[frame["occurred_at"] < today]
+    with ctx.session() as session:
+        store_events(session, commune_id=loaded.commune_id, dataset="demo-test", frame=frame,
+                     zones=loaded.zones)
+        for username, role in (("ana", "analyste"), ("agent7", "agent")):
+            add_user(session, username=username, password=STAFF_PASSWORD, role=role,
+                     commune_id=loaded.commune_id)
+    return frame

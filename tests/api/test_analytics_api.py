@@ -3,38 +3,15 @@ Places only; analysts allowed, agents refused; calls audited."""
 
 from __future__ import annotations
 
-from datetime import date
 
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from bia.cases.events import store_events
 from bia.cases.models import AuditLog
-from bia.cases.users import add_user
 from bia.context import Context
-from bia.demo.generator import generate_history
 
 PASSWORD = "un-mot-de-passe-long"
-
-
-@pytest.fixture
-def history(ctx: Context) -> pd.DataFrame:
-    loaded = ctx.pack()
-    today = pd.Timestamp.now(tz="UTC")
-    start = date(today.year - 1, today.month, 1)
-    frame = generate_history(zones_geojson=loaded.pack.zones_geojson,
-                             landmarks=loaded.pack.landmarks, streets=loaded.pack.streets,
-                             start=start, years=1, seed=5)
-    frame = frame[frame["occurred_at"] < today]
-    with ctx.session() as session:
-        store_events(session, commune_id=loaded.commune_id, dataset="demo-test", frame=frame,
-                     zones=loaded.zones)
-        add_user(session, username="ana", password=PASSWORD, role="analyste",
-                 commune_id=loaded.commune_id)
-        add_user(session, username="agent7", password=PASSWORD, role="agent",
-                 commune_id=loaded.commune_id)
-    return frame
 
 
 def token(client: TestClient, user: str) -> dict[str, str]:
