@@ -4,7 +4,6 @@ the category, and no crash on odd input."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime
 
 import pytest
@@ -34,6 +33,15 @@ AT = datetime.fromisoformat("2026-07-26T23:30:00+02:00")
             "17",
         ),
         ("un piéton vient d'être renversé, il saigne et ne bouge plus", "accident", "18"),
+        # "une personne" is a noun here, not the negation "personne n'est…"
+        ("une personne fait un arrêt cardiaque devant la pharmacie", "urgence_medicale", "15"),
+        ("quelqu'un est tombé d'un échafaudage rue Mazagran", "urgence_medicale", "15"),
+        ("ma fille a été piquée par une guêpe et gonfle de partout", "urgence_medicale", "15"),
+        ("mon ado a pris des cachets et ne se réveille pas", "urgence_medicale", "15"),
+        ("mon fils parle de se tuer, il s'est enfermé dans sa chambre", "urgence_medicale", "15"),
+        ("mon mari dit qu'il va me tuer, je suis dans la salle de bain",
+         "violences_intrafamiliales", "17"),
+        ("le chien du voisin a mordu mon fils, il saigne", "animal", "17"),
     ],
 )
 def test_emergencies_get_the_right_number(
@@ -52,6 +60,8 @@ def test_emergencies_get_the_right_number(
         "accrochage sur le parking, pas de blessé, juste de la tôle",
         "les voisins font la fête avec la musique à fond",
         "oui",
+        "une personne âgée nourrit les pigeons tous les jours sur son balcon",
+        "un chien errant blessé à la patte près de la plage",
     ],
 )
 def test_not_emergencies(nlu: LocalNlu, text: str) -> None:
@@ -146,15 +156,3 @@ def test_registry_and_protocol(nlu: LocalNlu) -> None:
     assert isinstance(get_nlu("local", gazetteer=nlu.gazetteer, model=nlu.model), LocalNlu)
     with pytest.raises(ValueError):
         get_nlu("nope")
-
-
-def test_throughput(nlu: LocalNlu) -> None:
-    texts = [
-        "musique très forte au 9 rue Mazagran depuis 23h",
-        "un homme ivre allongé par terre ne répond plus devant le casino",
-        "voiture garée sur le trottoir bd du gal de gaulle",
-    ] * 100
-    t0 = time.perf_counter()
-    for t in texts:
-        nlu.analyze(t, AT)
-    assert len(texts) / (time.perf_counter() - t0) > 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
@@ -106,15 +105,10 @@ def test_negated_street_is_skipped(gaz: Gazetteer) -> None:
     assert loc is not None and loc.street == "Rue de la Poste"
 
 
-def test_from_pack_and_speed() -> None:
+def test_from_pack_finds_a_street_in_a_long_message() -> None:
     if not (PACK / "streets.csv").is_file():
         pytest.skip("pack not written yet")
-    t0 = time.perf_counter()
-    gaz = Gazetteer.from_pack(PACK)
-    assert time.perf_counter() - t0 < 1.0
+    gaz = Gazetteer.from_pack(PACK)  # its speed is measured by bench/nlu_speed.py
     text = "bonsoir, musique très forte au 9 rue Mazagran depuis 23h, c'est insupportable"
-    gaz.find(text)
-    t0 = time.perf_counter()
-    for _ in range(500):
-        assert gaz.find(text).street == "Rue Mazagran"
-    assert (time.perf_counter() - t0) / 500 < 0.002  # < 2 ms a message
+    loc = gaz.find(text)
+    assert loc.street == "Rue Mazagran" and loc.number == "9"

@@ -14,7 +14,10 @@ import re
 from bia.geo.normalize import fold
 
 _NEG_BEFORE = re.compile(
-    r"\b(pas|aucun|aucune|sans|ni|personne n|personne|jamais|plus|non)\s+(?:\w+\s+){0,3}$"
+    # "personne" negates only as a pronoun ("personne n'est blessé", "personne de blessé"),
+    # never as a noun ("une personne fait un malaise")
+    r"\b(pas|aucun|aucune|sans|ni|(?<!une )(?<!la )(?<!cette )(?<!des )(?<!les )personne|jamais|plus|non)"
+    r"\s+(?:\w+\s+){0,3}$"
 )
 _PAST_AUX = re.compile(r"\b(a|ai|as|avait|ont|avaient|m a|l a|les a|nous a|vous a|t a|s est|"
                        r"se sont|m ont|l ont|a ete|ont ete|etait|deja)\s+$")
@@ -81,9 +84,25 @@ MEDICAL = rx(r"malaise", r"inconscient\w*", r"ne respire (?:plus|pas|presque)",
              r"(?:saigne|pisse le sang|perd du sang)\w*", r"electrocute\w*", r"hypothermie",
              r"douleur (?:dans|a) la poitrine", r"sans connaissance", r"unconscious",
              r"not breathing",
-             r"ambulance", r"no respira")
+             r"ambulance", r"no respira",
+             # poisoning, overdose, falls from a height, allergy, choking, not waking up
+             r"(?:a|ont|avoir|aurait) (?:pris|avale) (?:des|trop de|toute? (?:la|sa|ses|une|sa)|"
+             r"une boite de|plein de) (?:\w+ )?(?:cachets|medicaments|medocs|pilules|comprimes|"
+             r"somniferes|boite)",
+             r"intoxi\w*", r"empoisonn\w*",
+             r"tombe\w* (?:d un|du|de la|des|de l) (?:\w+ )?(?:echafaudage|toit|balcon|fenetre|"
+             r"echelle|arbre|etage|falaise|mur|escabeau)",
+             r"gonfle\w* de partout", r"(?:visage|gorge|langue) (?:qui )?gonfle\w*",
+             r"reaction allergique", r"choc anaphylactique", r"oedeme",
+             r"s etrangle avec", r"avale de travers", r"(?:avale|coince) (?:un|une) (?:\w+ )?"
+             r"(?:bonbon|piece|jouet|morceau|arete|os)",
+             r"ne se (?:reveille|reveillent) (?:pas|plus)", r"(?:tout )?(?:gris|bleu|blanc) et "
+             r"(?:transpire|ne bouge)\w*", r"mal au bras gauche",
+             r"chest pain", r"heart attack", r"collapsed", r"dolor (?:en el|de) pecho",
+             r"inconsciente")
 SUICIDE = rx(r"suicid\w*", r"mettre fin a (?:ses|mes) jours", r"se (?:tuer|jeter|pendre)",
-             r"me (?:tuer|jeter|pendre|suicider)", r"en finir", r"sauter (?:du|de la|d un|par la)",
+             r"(?:je vais|je veux|j ai envie de|envie de|je voudrais) me (?:tuer|jeter|pendre|"
+             r"suicider|foutre en l air)", r"se foutre en l air", r"en finir", r"sauter (?:du|de la|d un|par la)",
              r"messages? d adieu", r"rebord de la fenetre")
 VIOLENCE_NOW = rx(
     r"(?:se fait|se font|vient de se faire|viennent de se faire|est en train de se faire|se faire|s est fait|"

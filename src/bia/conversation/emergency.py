@@ -64,6 +64,16 @@ def _category(
         and not C.DOMESTIC.search(t)):
         d.other.append(model_cat)
         return "vol_cambriolage"
+    strong_medical = C.find(C.MEDICAL, t) or C.find(C.SUICIDE, t, negatable=False)
+    harm_by_other = (C.find(C.VIOLENCE_NOW, t, negatable=False) or C.find(C.THREAT, t)
+                     or C.find(C.ABUSE, t) or C.find(C.WEAPON, t))
+    if (strong_medical and not over and not harm_by_other
+        and model_cat in ("violences_intrafamiliales", "agression_violence")):
+        # "mon fils parle de se tuer", "ma fille a avalé des cachets": a family member in
+        # danger with nobody hurting them is a medical emergency (15), not violence (17)
+        d.other.append(model_cat)
+        d.reasons.append("personne en danger médical")
+        return "urgence_medicale"
     violent = C.find(C.VIOLENCE_NOW, t, present_only=True)
     if (violent and model_cat == "violences_intrafamiliales" and not C.DOMESTIC.search(t)
         and not C.HOME.search(t)):
@@ -94,7 +104,8 @@ def _category(
         medical
         and model_cat
         not in ("agression_violence", "violences_intrafamiliales", "accident", "ivresse",
-                "secours_mer", "animal")
+                "secours_mer")
+        and not (model_cat == "animal" and C.find(C.ANIMAL_ATTACK, t))
         and (not over or C.find(C.SUICIDE, t))
     ):
         return "urgence_medicale"
@@ -148,8 +159,11 @@ def decide(
             d.emergency, d.number = True, "17"
     elif cat == "animal":
         attack = C.find(C.ANIMAL_ATTACK, t, present_only=True)
-        if attack and not over and not time.recurring:
+        bitten_and_hurt = C.find(C.ANIMAL_ATTACK, t) and injured  # "il a mordu mon fils, il saigne"
+        if (attack or bitten_and_hurt) and not over and not time.recurring:
             d.emergency, d.number = True, "17"
+            if bitten_and_hurt:
+                d.add("15")
     elif cat == "voirie":
         if C.find(C.ROAD_OBSTACLE, t) and C.find(C.ON_ROAD, t) and not over:
             d.emergency, d.number = True, "17"
