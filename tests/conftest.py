@@ -25,7 +25,8 @@ from bia.geo.service import load_pack_into_db
 PACK_DIR = PROJECT_ROOT / "packs" / "biarritz"
 SHARED = PROJECT_ROOT.parent / "shared"
 STAFF_PASSWORD = "un-mot-de-passe-long"  # the password of the staff fixtures
-MUTABLE_TABLES = ("delivery", "conversation", "case_file", "report", "event", "address",
+MUTABLE_TABLES = ("document_counter",
+                  "photo", "delivery", "conversation", "case_file", "report", "event", "address",
                   "audit_log", "staff_user")
 
 

@@ -81,7 +81,7 @@ def test_prefill_is_idempotent_and_audited(ctx: Context, officers: dict[str, str
     with ctx.session() as session:
         doc = service.get_document(session, document_id=first)
         assert [v.version for v in doc.versions] == [1]
-        assert doc.number and doc.number.startswith("MC-2026-")
+        assert doc.number is None  # a draft gets its number at validation only
         actions = session.scalars(select(AuditLog.action).where(
             AuditLog.object_type == "document", AuditLog.object_id == str(first))).all()
     assert actions == ["document.create"]
@@ -239,11 +239,23 @@ def test_every_change_is_audited_and_the_chain_holds(ctx: Context, officers: dic
             ("document.validate", str(doc_id), "dupont"),
             ("document.update", str(doc_id), "lafitte"),
             ("document.create", str(rapport_id), "bia"),
-            ("document.update", str(doc_id), "bia"),  # the rapport number, in the new draft
         ]
         assert rows[4].detail["new_version"] is True
         assert "RAS" not in str([r.detail for r in rows])  # field names, never values
         assert audit.verify_chain(session) == (True, None)
         entry = service.get_document(session, document_id=doc_id)
+        assert entry.latest.fields["numero_rapport"]["value"] == ""  # no number before validation
+    with ctx.session() as session:  # the rapport's number reaches the entry's open draft
+        service.update_fields(session, document_id=rapport_id, username="dupont", fields={
+            "constatations": "Musique audible depuis la rue.", "suites": "Rappel à l'ordre."})
+        service.validate(session, document_id=rapport_id, username="dupont")
+    with ctx.session() as session:
+        entry = service.get_document(session, document_id=doc_id)
         rapport = service.get_document(session, document_id=rapport_id)
+        assert rapport.number == "RI-2026-000001"
         assert entry.latest.fields["numero_rapport"]["value"] == rapport.number
+        last = session.scalars(select(AuditLog).where(AuditLog.object_type == "document")
+                               .order_by(AuditLog.id.desc()).limit(2)).all()
+        assert [(r.action, r.object_id) for r in last] == [
+            ("document.update", str(doc_id)), ("document.validate", str(rapport_id))]
+        assert audit.verify_chain(session) == (True, None)

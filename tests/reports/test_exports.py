@@ -88,7 +88,8 @@ def test_daily_ods_opens_with_the_same_entries(ctx: Context, officers: dict[str,
              for row in sheet.getElementsByType(TableRow)]
     assert lines[0][0] == "N°"
     assert [line[0] for line in lines[1:]] == [numbers["minuit"], numbers["soir"]]
-    assert numbers["veille"] not in str(lines) and numbers["lendemain"] not in str(lines)
+    assert [line[1] for line in lines[1:]] == ["00:10", "23:55"]  # not the day before or after
+    assert numbers["minuit"] == "MC-2026-000001" and numbers["soir"] == ""  # drafts: no number
     empty_sheet = load(io.BytesIO(empty)).spreadsheet.getElementsByType(Table)[0]
     assert len(empty_sheet.getElementsByType(TableRow)) == 1  # header only
 

@@ -69,7 +69,8 @@ def test_agent_completes_validates_and_downloads_the_rapport(
     # the rapport page, from the case page's link
     page.get_by_role("link", name="Compléter et valider le rapport d'intervention").click()
     expect(page).to_have_url(f"{base}/console/dossiers/{case_id}/documents/rapport")
-    expect(page.locator("h1")).to_contain_text("Rapport d'intervention n° RI-2026-")
+    expect(page.locator("h1")).to_contain_text(
+        "Rapport d'intervention (numéro attribué à la validation)")
     expect(page.locator("#etat-document")).to_have_text("Brouillon — version 1")
     # every field of the legal list has a label; sources are in plain French
     lieu = page.get_by_label("Lieu des faits et de l'intervention *")
@@ -135,7 +136,7 @@ def test_agent_completes_validates_and_downloads_the_rapport(
     with page.expect_download() as info:
         page.get_by_role("link", name="Télécharger le PDF").click()
     download = info.value
-    assert download.suggested_filename.startswith("RI-2026-")
+    assert download.suggested_filename == "RI-2026-000001.pdf"  # the year's first rapport
     pdf = tmp_path / "rapport.pdf"
     download.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -190,5 +191,5 @@ def test_unknown_document_kind_is_a_french_404(live_server: Any, tab: Any, ctx: 
     assert response is not None and response.status == 404
     expect(page.locator("[role=alert]")).to_contain_text("Document inconnu")
     page.goto(f"{base}/console/dossiers/{case_id}/documents/main-courante")
-    expect(page.locator("h1")).to_contain_text("Main courante n° MC-2026-")
+    expect(page.locator("h1")).to_contain_text("Main courante (numéro attribué à la validation)")
     assert tab.errors == [], tab.errors

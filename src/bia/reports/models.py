@@ -38,6 +38,7 @@ class Document(Base):
     __tablename__ = "document"
     __table_args__ = (
         UniqueConstraint("case_id", "kind"),
+        UniqueConstraint("commune_id", "number", name="uq_document_commune_number"),
         Index("ix_document_day", "commune_id", "kind", "requested_at"),
     )
 
@@ -45,7 +46,8 @@ class Document(Base):
     commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id", ondelete="CASCADE"))
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(24))  # main-courante | rapport
-    number: Mapped[str | None] = mapped_column(String(32), unique=True)  # MC-2026-000042
+    # MC-2026-000042: given at the first validation, gap-free per commune, kind and year
+    number: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default=DRAFT)
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the report's reception
@@ -83,6 +85,22 @@ class DocumentVersion(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))  # SHA-256, hex
 
     document: Mapped[Document] = relationship(back_populates="versions")
+
+
+class DocumentCounter(Base):
+    """The last number given per commune, document kind and year (see :mod:`numbering`).
+
+    The row is locked while a validation allocates, so numbers follow 1, 2, 3… with no gap: a
+    validation that rolls back rolls the counter back with it.
+    """
+
+    __tablename__ = "document_counter"
+
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
 
 
 @event.listens_for(DocumentVersion, "before_update")

@@ -1,7 +1,8 @@
 """Intervention documents: pre-fill, edit, confirm, validate (freeze), render, export.
 
 The lifecycle is an explicit table (:data:`TRANSITIONS`): a draft is edited in place; validation
-freezes it with a SHA-256 content hash, who and when; any later change opens the next draft
+freezes it with a SHA-256 content hash, who and when (the first validation also gives the
+document the next gap-free number of its register, :mod:`bia.reports.numbering`); any later change opens the next draft
 version, leaving the validated one intact. Every create/edit/confirm/validate is written to the
 audit log in the caller's transaction. A refused validation is audited too and that audit row
 is committed before raising (as :mod:`bia.cases.users` does for failed logins), because the
@@ -26,9 +27,9 @@ from bia.core.coltypes import utcnow
 from bia.core.errors import Forbidden, Invalid, InvalidTransition, NotFound
 from bia.geo.pack import Pack
 from bia.intake.models import Report
-from bia.reports import integrity, textutil
+from bia.reports import integrity, numbering, textutil
 from bia.reports import prefill as prefiller
-from bia.reports.fields import DATETIME_HINT, KIND_PREFIX, KINDS, spec_map, specs
+from bia.reports.fields import DATETIME_HINT, KINDS, spec_map, specs
 from bia.reports.models import DRAFT, VALIDATED, Document, DocumentVersion
 
 MAX_FIELD = 20_000
@@ -113,14 +114,10 @@ def prefill(session: Session, *, case_id: int, kind: Literal["main-courante", "r
         if raced is None:
             raise
         return raced
-    year = report.received_at.astimezone(pack.tz).year
-    doc.number = f"{KIND_PREFIX[kind]}-{year}-{doc.id:06d}"
-    session.flush()
+    # no number yet: it is given at the first validation, so a draft never burns one
     _audit(session, doc, username=username, action="document.create",
            detail={"case_id": case_id, "version": 1,
                    "prefilled": sorted(k for k, v in fields.items() if v["value"])})
-    if kind == "rapport":
-        _link_rapport_number(session, doc, username=username)
     return doc
 
 
@@ -282,6 +279,9 @@ def validate(session: Session, *, document_id: int, username: str,
                 detail={"version": version.version, "missing": len(missing),
                         "malformed": len(malformed)})
     at = (now or utcnow()).replace(microsecond=0)
+    numbered = doc.number is None
+    if numbered:  # first validation: the next number of the year's register, gap-free
+        doc.number = numbering.assign(session, commune_id=doc.commune_id, kind=doc.kind, at=at)
     version.validated_at, version.validated_by = at, username
     version.validator_name = user.full_name or user.username
     version.validator_badge = user.badge_number
@@ -292,6 +292,8 @@ def validate(session: Session, *, document_id: int, username: str,
     session.flush()
     _audit(session, doc, username=username, action="document.validate",
            detail={"version": version.version, "hash": version.content_hash})
+    if numbered and doc.kind == "rapport":
+        _link_rapport_number(session, doc, username=username)
     return version
 
 
