@@ -2,11 +2,12 @@
 
 The lifecycle is an explicit table (:data:`TRANSITIONS`): a draft is edited in place; validation
 freezes it with a SHA-256 content hash, who and when (the first validation also gives the
-document the next gap-free number of its register, :mod:`bia.reports.numbering`); any later change opens the next draft
-version, leaving the validated one intact. Every create/edit/confirm/validate is written to the
-audit log in the caller's transaction. A refused validation is audited too and that audit row
-is committed before raising (as :mod:`bia.cases.users` does for failed logins), because the
-caller's rollback must not erase the trace of the attempt.
+document the next gap-free number of its register, :mod:`bia.reports.numbering`); any later
+change opens the next draft version, leaving the validated one intact. Every
+create/edit/confirm/validate is written to the audit log in the caller's transaction. A refused
+validation is audited too and that audit row is committed before raising (as
+:mod:`bia.cases.users` does for failed logins), because the caller's rollback must not erase
+the trace of the attempt.
 """
 
 from __future__ import annotations
