@@ -188,3 +188,14 @@ def test_recorded_reply_gives_code_and_handler(nlu: LocalNlu, router, locate) ->
     reply, state = dialogue.confirm_recorded(turn.state, "BIA-42", decision)
     assert "BIA-42" in reply and "police_municipale" in reply
     assert state["tracking_code"] == "BIA-42" and state["done"]
+
+
+def test_a_street_corner_is_read_back_as_a_corner(nlu: LocalNlu, router, locate) -> None:
+    turns, state = run(nlu, router, locate, [
+        "des tags partout sur le mur au coin de la rue Gambetta et de la rue Mazagran",
+        "ce matin",
+    ])
+    said = " ".join(t.reply for t in turns)
+    assert "à l'angle de la rue Gambetta et de la rue Mazagran" in said
+    assert state["location"]["street"] == "Rue Gambetta"
+    assert state["location"]["cross_street"] == "Rue Mazagran"

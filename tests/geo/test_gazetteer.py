@@ -112,3 +112,48 @@ def test_from_pack_finds_a_street_in_a_long_message() -> None:
     text = "bonsoir, musique très forte au 9 rue Mazagran depuis 23h, c'est insupportable"
     loc = gaz.find(text)
     assert loc.street == "Rue Mazagran" and loc.number == "9"
+
+
+def _metres_to_street(lat: float, lon: float, name: str) -> float:
+    """Great-circle distance from a point to a street's OSM line (read independently)."""
+    import json
+    import math
+
+    from shapely.geometry import Point, shape
+    from shapely.ops import nearest_points
+
+    data = json.loads((PACK / "streets.geojson").read_text(encoding="utf-8"))
+    lines = [shape(f["geometry"]) for f in data["features"] if f["properties"]["name"] == name]
+    best = math.inf
+    for line in lines:
+        near = nearest_points(line, Point(lon, lat))[0]
+        dlat, dlon = math.radians(near.y - lat), math.radians(near.x - lon)
+        a = (math.sin(dlat / 2) ** 2
+             + math.cos(math.radians(lat)) * math.cos(math.radians(near.y)) * math.sin(dlon / 2) ** 2)
+        best = min(best, 2 * 6_371_000 * math.asin(math.sqrt(a)))
+    return best
+
+
+def test_a_corner_is_placed_where_the_two_streets_meet() -> None:
+    if not (PACK / "streets.geojson").is_file():
+        pytest.skip("pack has no street lines")
+    gaz = Gazetteer.from_pack(PACK)
+    alone = gaz.find("rue Gambetta")
+    corner = gaz.find("au coin de la rue Gambetta et de la rue Mazagran")
+    assert corner.street == "Rue Gambetta" and corner.cross_street == "Rue Mazagran"
+    # the point is on both streets, not the first street's own point
+    assert _metres_to_street(corner.lat, corner.lon, "Rue Gambetta") < 40
+    assert _metres_to_street(corner.lat, corner.lon, "Rue Mazagran") < 40
+    assert (round(corner.lat, 5), round(corner.lon, 5)) != (round(alone.lat, 5), round(alone.lon, 5))
+    assert corner.as_dict()["cross_street"] == "Rue Mazagran"
+
+
+def test_streets_that_never_meet_keep_the_first_streets_point() -> None:
+    if not (PACK / "streets.geojson").is_file():
+        pytest.skip("pack has no street lines")
+    gaz = Gazetteer.from_pack(PACK)
+    far = gaz.find("au coin de la rue Gambetta et de l'avenue de la Milady")
+    assert far.street == "Rue Gambetta"
+    if far.cross_street:  # recognised as a corner, but the streets are kilometres apart
+        assert _metres_to_street(far.lat, far.lon, "Avenue de la Milady") > 500
+        assert (far.lat, far.lon) == (gaz.find("rue Gambetta").lat, gaz.find("rue Gambetta").lon)

@@ -113,11 +113,23 @@ def handoff(info: CommuneInfo) -> str:
     )
 
 
+def _of(street: str) -> str:
+    """ "Rue Gambetta" → "de la rue Gambetta", "Avenue Foch" → "de l'avenue Foch"."""
+    lower = street[:1].lower() + street[1:]
+    if lower[:1] in "aeiouyéèêâh":
+        return f"de l'{lower}"
+    feminine = lower.split()[0] in ("rue", "place", "allée", "impasse", "route", "esplanade",
+                                    "promenade", "avenue", "côte", "résidence", "voie", "cité")
+    return f"de la {lower}" if feminine else f"du {lower}"
+
+
 def summary(state: dict[str, Any]) -> str:
     parts = [f"Je récapitule : {LABELS.get(state['category'], state['category'])}"]
     loc = state.get("location") or {}
     place = (" ".join(x for x in (loc.get("number"), loc.get("street")) if x)
              or loc.get("landmark") or loc.get("text"))
+    if loc.get("street") and loc.get("cross_street") and not loc.get("number"):
+        place = f"à l'angle {_of(loc['street'])} et {_of(loc['cross_street'])}"
     if place:
         parts.append(f"lieu : {place}")
     if state.get("occurred_at"):

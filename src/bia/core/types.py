@@ -18,6 +18,7 @@ class Location:
     lat: float | None = None
     lon: float | None = None
     zone: str | None = None  # named zone code, filled by the geo layer
+    cross_street: str | None = None  # "au coin de X et de Y": Y (lat/lon is then the corner)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -27,6 +28,7 @@ class Location:
             "lat": self.lat,
             "lon": self.lon,
             "zone": self.zone,
+            "cross_street": self.cross_street,
         }
 
 

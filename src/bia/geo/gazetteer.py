@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -68,6 +69,12 @@ class LandmarkEntry:
     zone: str | None = None
 
 
+class CornerFinder(Protocol):
+    """Gives the (lat, lon) where two official streets meet, or None (see bia.geo.corners)."""
+
+    def corner(self, street_a: str, street_b: str) -> tuple[float, float] | None: ...
+
+
 @dataclass(slots=True)
 class PlaceMatch:
     """A place found in a text, with where it was said (to quote it back)."""
@@ -105,8 +112,9 @@ class Gazetteer:
     """Street and landmark index of one commune pack."""
 
     def __init__(self, streets: Iterable[StreetEntry], landmarks: Iterable[LandmarkEntry] = (),
-                 common_words: Iterable[str] = ()) -> None:
+                 common_words: Iterable[str] = (), corners: CornerFinder | None = None) -> None:
         self.common = read_common_words() | frozenset(common_words)
+        self.corners = corners  # where two named streets meet ("au coin de…"), when known
         self._streets: list[_Street] = []
         self._by_word: dict[str, set[int]] = {}
         for entry in streets:
@@ -144,7 +152,11 @@ class Gazetteer:
                                 lat=_float(row.get("lat")), lon=_float(row.get("lon")),
                                 alias_of=row.get("alias_of") or None)
                 )
-        return cls(streets, cls.read_landmarks(Path(pack_dir) / "landmarks.csv"))
+        from bia.geo.corners import LazyCorners  # shapely is imported on the first corner only
+
+        lines = Path(pack_dir) / "streets.geojson"
+        return cls(streets, cls.read_landmarks(Path(pack_dir) / "landmarks.csv"),
+                   corners=LazyCorners(lines) if lines.is_file() else None)
 
     @staticmethod
     def read_landmarks(path: Path) -> list[LandmarkEntry]:
@@ -277,10 +289,17 @@ class Gazetteer:
         main = streets[0] if streets else landmarks[0]
         start = min(m.start for m in (main, *landmarks[:1]))
         end = max(m.end for m in (main, *landmarks[:1]))
+        lat, lon = main.lat, main.lon
+        cross = main.cross_street if main.kind == "street" else None
+        if cross and self.corners is not None and not main.number:
+            # a corner is more precise than the first street's point (a number is more still)
+            point = self.corners.corner(main.name, cross)
+            if point is not None:
+                lat, lon = point
         return Location(text=text[start:end].strip(), street=streets[0].name if streets else None,
                         number=streets[0].number if streets else None,
-                        landmark=landmarks[0].name if landmarks else None, lat=main.lat,
-                        lon=main.lon, zone=None)
+                        landmark=landmarks[0].name if landmarks else None, lat=lat,
+                        lon=lon, zone=None, cross_street=cross)
 
     # ---------------------------------------------------------------- helpers
     def _street_match(self, text: str, words: list[str], spans: list[Token], i: int,

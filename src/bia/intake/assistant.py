@@ -21,6 +21,7 @@ from bia.core.settings import Settings
 from bia.core.types import Analysis, Location, RoutingDecision
 from bia.intake.flows import decide, place, submit_report
 from bia.intake.models import Conversation, Report
+from bia.intake.photos import attach_to_report
 from bia.ops.metrics import observe_turn
 
 
@@ -158,7 +159,7 @@ def _analysis_from_state(state: dict[str, Any]) -> Analysis:
         emergency=bool(state.get("emergency")),
         emergency_number=state.get("emergency_number"),
         location=Location(**{k: loc.get(k) for k in ("text", "street", "number", "lat", "lon",
-                                                      "zone")}) if loc else None,
+                                                      "zone", "cross_street")}) if loc else None,
         occurred_at=datetime.fromisoformat(occurred) if occurred else None,
         extra_numbers=list(state.get("extra_numbers") or []),
         details=dict(state.get("details") or {}),
@@ -210,4 +211,6 @@ def message(ctx: Context, loaded: LoadedPack, *, conversation_id: str, text: str
         conv = session.get(Conversation, conversation_id)
         assert conv is not None
         conv.state, conv.report_id, conv.updated_at = state, report_id, utcnow()
+        if report_id is not None:  # photos sent before the report was stored follow it
+            attach_to_report(session, conversation_id=conversation_id, report_id=report_id)
     return TurnResult(conversation_id, reply, public_state(state))

@@ -44,6 +44,7 @@ class CallRecord:
     latencies_ms: list[int] = field(default_factory=list)
     asr_ms: list[int] = field(default_factory=list)
     filler_ms: list[int] = field(default_factory=list)
+    breakdown: list[dict[str, int]] = field(default_factory=list)  # per answered turn
     asr_errors: int = 0
     emergency_number: str | None = None
     transfer: dict[str, Any] | None = None
@@ -66,7 +67,7 @@ class CallRecord:
     def as_details(self, audio_path: str | None) -> dict[str, Any]:
         return {"call_id": self.call_id, "transcript": self.lines, "dtmf": self.dtmf,
                 "asr": self.asr, "latencies_ms": self.latencies_ms, "asr_ms": self.asr_ms,
-                "filler_ms": self.filler_ms,
+                "filler_ms": self.filler_ms, "breakdown": self.breakdown,
                 "asr_errors": self.asr_errors, "transfer": self.transfer,
                 "callback": self.callback, "voicemail": self.voicemail, "outcome": self.outcome,
                 "duration_s": self.duration_s, "rtp": self.rtp, "audio": audio_path}
@@ -86,7 +87,7 @@ def _file_report(ctx: Context, loaded: LoadedPack, conversation_id: str | None,
     loc = state.get("location")
     if analysis.location is None and loc:
         analysis.location = Location(**{k: loc.get(k) for k in ("text", "street", "number",
-                                                                "lat", "lon", "zone")})
+                                                                "lat", "lon", "zone", "cross_street")})
     place(ctx, loaded, analysis)
     contact = {"phone": record.caller} if record.callback and record.caller else None
     key = f"conv-{conversation_id}" if conversation_id else f"call-{record.call_id}"[:80]
