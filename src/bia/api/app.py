@@ -21,6 +21,7 @@ from bia.api import (
     documents,
     health,
     open311,
+    photos,
     public,
     twilio,
 )
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None,
     install_web(app)  # pages, SSE and static files; before cases: /cases/stream beats /cases/{id}
     app.include_router(cases.router)
     app.include_router(documents.router)
+    app.include_router(photos.router)
     app.include_router(analytics.router)
     app.include_router(open311.router)
     app.include_router(twilio.router)

@@ -10,6 +10,7 @@ def load_all_models() -> MetaData:
     from bia.core.db import Base
     from bia.geo import models as _geo  # noqa: F401
     from bia.intake import models as _intake  # noqa: F401
+    from bia.intake import photos as _photos  # noqa: F401
     from bia.reports import models as _reports  # noqa: F401
     from bia.routing import models as _routing  # noqa: F401
 

@@ -87,6 +87,15 @@ class Settings(BaseSettings):
     rate_limit_tracking: int = Field(default=20,
                                      description="Tracking-code look-ups per client per minute.")
     rate_limit_login: int = Field(default=10, description="Login attempts per client per minute.")
+    rate_limit_photos: int = Field(default=10,
+                                   description="Photo uploads per client per minute (web chat).")
+    rate_limit_redis_url: str | None = Field(
+        default=None, description="Redis URL (e.g. redis://127.0.0.1:6379/0) holding the rate "
+        "limits, shared by every worker and host; unset: each process counts alone. If Redis "
+        "cannot be reached, requests are served (per-process limits) and a warning is logged.")
+    rate_limit_redis_prefix: str = Field(
+        default="bia:rl:", description="Prefix of the rate-limit keys in Redis (one Redis may "
+        "serve several deployments).")
     trust_proxy: bool = Field(default=False, description="Trust X-Forwarded-For/-Proto (set it "
                               "only behind your own reverse proxy).")
     map_tile_url: str | None = Field(
@@ -117,6 +126,7 @@ EXTRA_SETTINGS = (
     "bia.privacy.settings:PrivacySettings",
     "bia.ops.settings:OpsSettings",
     "bia.channels.phone.settings:PhoneSettings",
+    "bia.intake.photos:PhotoSettings",
 )
 
 

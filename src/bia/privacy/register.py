@@ -52,6 +52,11 @@ RETENTION_TEXT: dict[str, tuple[str, str, str, str]] = {
         "Copies transmises aux partenaires (envois courriel / webhook)", "table `delivery`",
         "supprimées (les envois en attente sont conservés)",
         "preuve technique de transmission ; jamais plus longue que le texte qu'elle copie"),
+    "photo": (
+        "Photos jointes par le déclarant (réencodées, sans métadonnées ; position GPS "
+        "conservée seulement avec son accord)", "table `photo`", "supprimées",
+        "minimisation : une photo peut montrer des visages ou des plaques ; elle sert à "
+        "qualifier et traiter le signalement, 3 mois suffisent ; jamais plus que le texte"),
 }
 
 
@@ -59,7 +64,7 @@ RETENTION_TEXT: dict[str, tuple[str, str, str, str]] = {
 START = {"contact": "après la clôture", "text": "après réception",
          "audio": "après l'enregistrement", "conversation": "après le dernier échange",
          "case": "après l'enregistrement", "audit": "après l'écriture",
-         "delivery": "après la création de l'envoi"}
+         "delivery": "après la création de l'envoi", "photo": "après l'envoi"}
 
 
 def human_days(days: int) -> str:

@@ -51,6 +51,11 @@ class PrivacySettings(BaseSettings):
         default=90, ge=0,
         description="Days a sent or dead outbox delivery (a copy of the report sent to a "
         "partner) is kept after creation; pending ones are never purged. 0 disables.")
+    retention_photo_days: int = Field(
+        default=90, ge=0,
+        description="Days a photo attached by a resident is kept after upload (it may show "
+        "faces or plates); never longer than the text. Photos of a dialogue that never became "
+        "a report go with the dialogue. 0 disables.")
     audio_retention_days: int = Field(
         default=30, ge=0,
         description="Days a call recording is kept (file age); 0: recordings are not kept at "
@@ -83,6 +88,9 @@ class PrivacySettings(BaseSettings):
         if text and self.retention_delivery_days and self.retention_delivery_days > text:
             raise ValueError("BIA_RETENTION_DELIVERY_DAYS ne peut dépasser "
                              "BIA_RETENTION_TEXT_DAYS (les envois contiennent le texte)")
+        if text and (not self.retention_photo_days or self.retention_photo_days > text):
+            raise ValueError("BIA_RETENTION_PHOTO_DAYS ne peut dépasser "
+                             "BIA_RETENTION_TEXT_DAYS (une photo en dit autant que le texte)")
         return self
 
     def days(self, kind: str) -> int:
@@ -101,7 +109,7 @@ RETENTION_FIELDS: dict[str, str] = {
     "contact": "retention_contact_days", "text": "retention_text_days",
     "audio": "audio_retention_days", "conversation": "retention_conversation_days",
     "case": "retention_case_days", "audit": "retention_audit_days",
-    "delivery": "retention_delivery_days",
+    "delivery": "retention_delivery_days", "photo": "retention_photo_days",
 }
 KEEP_NOTHING_AT_ZERO = frozenset({"audio"})
 RETENTION_KINDS: tuple[str, ...] = tuple(RETENTION_FIELDS)
