@@ -82,3 +82,31 @@ def test_unknown_conversation_and_odd_text_are_handled(client: TestClient) -> No
         response = client.post(url, json={"text": odd})
         assert response.status_code == 200, odd
     assert client.post(url, json={"text": "x" * 6000}).status_code == 422
+
+
+def test_a_refreshed_page_gets_its_conversation_back(client: TestClient, ctx: Context) -> None:
+    from datetime import timedelta
+
+    from bia.core.coltypes import utcnow
+    from bia.intake.models import Conversation
+
+    conv = client.post("/api/v1/conversations", json={"channel": "web"}).json()
+    url = f"/api/v1/conversations/{conv['id']}"
+    said = client.post(f"{url}/messages",
+                       json={"text": "un camion bloque ma rue depuis ce matin"}).json()
+    back = client.get(url)
+    assert back.status_code == 200
+    body = back.json()
+    assert [m["who"] for m in body["messages"]] == ["bia", "resident", "bia"]
+    assert body["messages"][0]["text"] == conv["reply"]
+    assert body["messages"][1]["text"] == "un camion bloque ma rue depuis ce matin"
+    assert body["messages"][2]["text"] == said["reply"]
+    assert body["state"]["category"] == said["state"]["category"]
+    assert "transcript" not in body["state"]
+
+    unknown = client.get("/api/v1/conversations/00000000-0000-4000-8000-000000000000")
+    assert unknown.status_code == 404 and "introuvable" in unknown.json()["error"]["message"]
+    with ctx.session() as session:
+        session.get(Conversation, conv["id"]).updated_at = utcnow() - timedelta(days=2)
+    old = client.get(url)
+    assert old.status_code == 404 and "code de suivi" in old.json()["error"]["message"]

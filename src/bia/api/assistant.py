@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from bia.api.deps import ContextDep, PackDep
@@ -65,6 +65,17 @@ class TurnOut(BaseModel):
     state: dict[str, Any]
 
 
+class ChatLine(BaseModel):
+    who: Literal["bia", "resident"]
+    text: str
+
+
+class HistoryOut(BaseModel):
+    id: str
+    messages: list[ChatLine]
+    state: dict[str, Any]
+
+
 @router.post("/analyze", response_model=AnalyzeOut, summary="Analyse d'un message (sans suite)")
 def analyze(body: AnalyzeIn, ctx: ContextDep, loaded: PackDep) -> dict[str, Any]:
     return assistant.analyze(ctx, loaded, body.text, body.at)
@@ -75,6 +86,14 @@ def analyze(body: AnalyzeIn, ctx: ContextDep, loaded: PackDep) -> dict[str, Any]
 def open_conversation(body: ConversationIn, ctx: ContextDep, loaded: PackDep) -> ConversationOut:
     turn = assistant.start(ctx, loaded, channel=body.channel, at=body.at)
     return ConversationOut(id=turn.conversation_id, reply=turn.reply, state=turn.state)
+
+
+@router.get("/conversations/{conversation_id}", response_model=HistoryOut,
+            summary="Reprendre une conversation (après un rechargement de la page)",
+            responses={404: {"description": "Conversation inconnue ou expirée"}})
+def get_conversation(conversation_id: Annotated[str, Path(max_length=64)], ctx: ContextDep,
+                     loaded: PackDep) -> dict[str, Any]:
+    return assistant.history(ctx, loaded, conversation_id)
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=TurnOut,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -145,6 +145,30 @@ def start(ctx: Context, loaded: LoadedPack, *, channel: str, at: datetime | None
         session.add(Conversation(id=conversation_id, commune_id=loaded.commune_id,
                                  channel=channel, state=state))
     return TurnResult(conversation_id, reply, public_state(state))
+
+
+RESUME_WINDOW = timedelta(hours=24)
+
+
+def history(ctx: Context, loaded: LoadedPack, conversation_id: str) -> dict[str, Any]:
+    """What the resident's page shows again after a refresh: the exchange and its state.
+
+    The conversation id (a random UUID held by the resident's browser) is the only key, so the
+    exchange is given back for a day after its last message, then refused.
+    """
+    with ctx.read_session() as session:
+        conv = session.get(Conversation, conversation_id)
+        if conv is None or conv.commune_id != loaded.commune_id:
+            raise NotFound("Conversation introuvable : recommencez.", code="conversation_inconnue")
+        updated = conv.updated_at if conv.updated_at.tzinfo else conv.updated_at.replace(tzinfo=UTC)
+        if utcnow() - updated > RESUME_WINDOW:
+            raise NotFound("Cette conversation est terminée depuis plus d'un jour : "
+                           "suivez votre signalement avec son code de suivi.",
+                           code="conversation_expiree")
+        state = dict(conv.state or {})
+    messages = [{"who": t.get("who"), "text": t.get("text")}
+                for t in state.get("transcript") or [] if isinstance(t, dict)]
+    return {"id": conversation_id, "messages": messages, "state": public_state(state)}
 
 
 def _analysis_from_state(state: dict[str, Any]) -> Analysis:
