@@ -15,6 +15,20 @@ probabilities on the grid. Simplifications (documented, not hidden): the trigger
 parametric (exponential in time, Gaussian in space) rather than a weighted KDE, the
 background bandwidth is fixed, and parent candidates are truncated at ``max_days`` and
 ``max_m``.
+
+Daily cycle. Mohler's background is stationary in time, so a night-shift forecast would be a
+third of a daily one. Here the background is separable, ``μ(x, y)·g(h)``, with ``g`` a
+24-bin hour-of-day profile in local time (time-average 1), estimated in the same M-step:
+``g(h) ∝ Σ_{i: h_i = h} p_bg,i / exposure(h)`` (the ML update of a piecewise-constant
+temporal background, as in the space-time background of Mohler 2014, "Marked point process
+hotspot maps for homicide and gun crime prediction in Chicago", IJF 30:491), lightly shrunk
+towards flat. Forecasts integrate ``g`` over the window.
+
+Speed. Each EM iteration evaluates the kernel on every candidate pair (19 million on one
+year of the Biarritz demo, whose events cluster on a few streets). Pairs whose spatial
+factor is below e^-18 (beyond 6σ) or temporal factor below e^-25 under the current
+parameters are dropped as the EM proceeds (``prune``): their responsibilities are zero to
+double precision against any background.
 """
 
 from __future__ import annotations
@@ -26,6 +40,7 @@ from scipy.spatial import cKDTree
 
 from bia.analytics.grid import Grid
 from bia.analytics.models.common import active, smooth
+from bia.analytics.timeprofile import fit_profile, local_bins, window_exposure, window_share
 from bia.analytics.types import SpaceTimeEvents
 
 
@@ -34,9 +49,16 @@ class SeppFit:
     theta: float
     omega: float  # per day
     sigma_m: float
-    background: np.ndarray  # (ny, nx) events per day per cell
+    background: np.ndarray  # (ny, nx) events per day per cell (time-average)
     iterations: int
     log: list[tuple[float, float, float]] = field(default_factory=list)
+    daily: np.ndarray = field(default_factory=lambda: np.ones(24))  # g(hour), mean 1
+    tz: str | None = None
+    pairs: int = 0
+
+    def background_mass(self, start: float, end: float) -> np.ndarray:
+        """(ny, nx) expected background events in ``[start, end)``: μ(s)·∫g."""
+        return self.background * window_share(self.daily, start, end, self.tz, "day")
 
 
 def candidate_pairs(x: np.ndarray, y: np.ndarray, t: np.ndarray, max_m: float,
@@ -64,8 +86,11 @@ def candidate_pairs(x: np.ndarray, y: np.ndarray, t: np.ndarray, max_m: float,
 def fit_sepp(events: SpaceTimeEvents, grid: Grid, start: float, end: float, *,
              background_m: float = 300.0, max_days: float = 60.0, max_m: float = 1000.0,
              theta0: float = 0.3, omega0: float = 0.2, sigma0: float = 200.0,
-             iterations: int = 40, tol: float = 1e-4) -> SeppFit:
-    """EM estimate of background and triggering on events in ``[start, end)`` inside the grid."""
+             iterations: int = 40, tol: float = 1e-4, daily_cycle: bool = True,
+             tz: str | None = None, cycle_strength: float = 24.0,
+             prune: bool = True) -> SeppFit:
+    """EM estimate of background (with its daily cycle) and triggering on events in
+    ``[start, end)`` inside the grid. ``tz`` is the zone of the cycle's local hours."""
     ev = events.between(start, end)
     keep = ev.cell >= 0
     x, y, t, cell, w = ev.x[keep], ev.y[keep], ev.t[keep], ev.cell[keep], ev.weight[keep]
@@ -74,20 +99,28 @@ def fit_sepp(events: SpaceTimeEvents, grid: Grid, start: float, end: float, *,
     cell_area = grid.cell_m**2
     theta, omega, sigma = theta0, omega0, sigma0
     par, chi = candidate_pairs(x, y, t, max_m, max_days)
+    n_pairs = int(par.size)
     dt = t[chi] - t[par]
     d2 = (x[chi] - x[par]) ** 2 + (y[chi] - y[par]) ** 2
+    wpar = w[par]
+    hours = local_bins(t, tz, "day")
+    hour_exposure = window_exposure(start, end, tz, "day")
+    daily = np.ones(24)
     p_bg = np.ones(n)
     background = np.zeros((grid.ny, grid.nx))
     log: list[tuple[float, float, float]] = []
     it = 0
     for step in range(1, iterations + 1):
         it = step
-        # M-step for the background: smoothed background mass, per day and per cell.
+        # M-step for the background: smoothed background mass, per day and per cell, and
+        # its hour-of-day shape.
         background = smooth(grid.counts(cell, p_bg * w), grid, background_m,
                             edge_correct=True) / span
-        mu = background.ravel()[cell] / cell_area  # events / day / m² at each event
+        if daily_cycle and n:
+            daily = fit_profile(hours, hour_exposure, p_bg * w, None, cycle_strength)
+        mu = background.ravel()[cell] / cell_area * daily[hours]  # events / day / m²
         # E-step.
-        trig = (theta * w[par] * omega * np.exp(-omega * dt)
+        trig = (theta * wpar * omega * np.exp(-omega * dt)
                 * np.exp(-d2 / (2 * sigma**2)) / (2 * np.pi * sigma**2))
         lam = mu + np.bincount(chi, weights=trig, minlength=n)
         lam = np.maximum(lam, 1e-300)
@@ -109,24 +142,40 @@ def fit_sepp(events: SpaceTimeEvents, grid: Grid, start: float, end: float, *,
         log.append((theta, omega, sigma))
         if change < tol:
             break
+        if prune and dt.size:
+            near = (d2 <= (6.0 * sigma) ** 2) & (omega * dt <= 25.0)
+            if near.mean() < 0.8:  # copying only pays when it removes enough
+                par, chi, dt, d2, wpar = par[near], chi[near], dt[near], d2[near], wpar[near]
     background = smooth(grid.counts(cell, p_bg * w), grid, background_m,
-                            edge_correct=True) / span
-    return SeppFit(theta, omega, sigma, background, it, log)
+                        edge_correct=True) / span
+    if daily_cycle and n:
+        daily = fit_profile(hours, hour_exposure, p_bg * w, None, cycle_strength)
+    return SeppFit(theta, omega, sigma, background, it, log, daily, tz, n_pairs)
 
 
 def simulate_hawkes(rng: np.random.Generator, *, mu_per_day: float, days: float,
-                    width_m: float, theta: float, omega: float, sigma_m: float
+                    width_m: float, theta: float, omega: float, sigma_m: float,
+                    daily: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Simulate the SEPP on a square by its branching structure (for tests and benches).
 
-    Background events are homogeneous Poisson on ``[0, width_m]² × [0, days]``; each event
-    has Poisson(θ) children, delayed by Exp(ω) and displaced by N(0, σ²). Returns x, y, t
-    sorted by time (children falling outside the window are dropped).
+    Background events are Poisson on ``[0, width_m]² × [0, days]``, uniform in space and,
+    with ``daily`` (24 relative intensities by hour of day, t = 0 at midnight), following
+    that daily cycle; each event has Poisson(θ) children, delayed by Exp(ω) and displaced by
+    N(0, σ²). Returns x, y, t sorted by time (children falling outside the window are
+    dropped).
     """
     n0 = rng.poisson(mu_per_day * days)
     xs = [rng.uniform(0, width_m, n0)]
     ys = [rng.uniform(0, width_m, n0)]
-    ts = [rng.uniform(0, days, n0)]
+    if daily is None:
+        ts = [rng.uniform(0, days, n0)]
+    else:
+        p = np.asarray(daily, float) / np.sum(daily)
+        day = rng.integers(0, int(np.ceil(days)), n0)
+        hour = rng.choice(24, n0, p=p)
+        start = day + (hour + rng.uniform(0, 1, n0)) / 24.0
+        ts = [np.where(start < days, start, rng.uniform(0, days, n0))]
     gx, gy, gt = xs[0], ys[0], ts[0]
     while gt.size:
         k = rng.poisson(theta, gt.size)
@@ -158,15 +207,32 @@ class SeppModel:
     max_days: float = 60.0
     max_m: float = 1000.0
     iterations: int = 40
+    daily_cycle: bool = True
+    tz: str | None = None
+    warm: SeppFit | None = None
     name: str = "sepp"
+    last_fit: SeppFit | None = field(default=None, repr=False, compare=False)
 
     def fit(self, history: SpaceTimeEvents, grid: Grid, origin: float) -> SeppFit:
+        """EM fit on the recent history. With ``warm`` (an earlier fit on nearly the same
+        events, e.g. the previous forecast of the same commune), EM starts from its
+        parameters and parent candidates are looked for within 8σ of it only: a refit after
+        a few new events then takes a second instead of tens of seconds."""
         start = origin - self.fit_days
         recent = history.between(start, origin)
         if len(recent) > self.max_events:
             start = float(recent.t[-self.max_events])
-        return fit_sepp(history, grid, start, origin, background_m=self.background_m,
-                        max_days=self.max_days, max_m=self.max_m, iterations=self.iterations)
+        init: dict[str, float] = {}
+        max_m = self.max_m
+        if self.warm is not None:
+            init = {"theta0": max(self.warm.theta, 0.01), "omega0": self.warm.omega,
+                    "sigma0": self.warm.sigma_m}
+            max_m = min(self.max_m, max(8.0 * self.warm.sigma_m, 2.0 * grid.cell_m))
+        self.last_fit = fit_sepp(history, grid, start, origin, background_m=self.background_m,
+                                 max_days=self.max_days, max_m=max_m,
+                                 iterations=self.iterations, daily_cycle=self.daily_cycle,
+                                 tz=self.tz, **init)
+        return self.last_fit
 
     def predict(self, history: SpaceTimeEvents, grid: Grid, origin: float,
                 horizon_days: float, rng: np.random.Generator) -> np.ndarray:
@@ -176,4 +242,4 @@ class SeppModel:
         mass = fit.theta * recent.weight * (
             np.exp(-fit.omega * age) - np.exp(-fit.omega * (age + horizon_days)))
         triggered = smooth(grid.counts(recent.cell, mass), grid, fit.sigma_m)
-        return active(fit.background * horizon_days + triggered, grid)
+        return active(fit.background_mass(origin, origin + horizon_days) + triggered, grid)
