@@ -79,7 +79,7 @@ def test_purge_applies_each_period_and_keeps_the_rest(
     assert result.counts == {
         "reports_deleted": 1, "texts_summarised": 1, "contacts_removed": 3,
         "conversations_deleted": 5, "deliveries_deleted": 3, "audio_files_deleted": 1,
-        "audit_rows_dropped": 3}
+        "photos_deleted": 0, "audit_rows_dropped": 3}
     assert not old_audio.exists() and new_audio.exists()
 
     with ctx.session() as session:

@@ -25,6 +25,7 @@ from bia.api.deps import ContextDep
 from bia.context import Context, LoadedPack
 from bia.core.errors import BiaError
 from bia.geo.models import Commune
+from bia.intake.photos import media_urls
 from bia.open311 import service, submit
 from bia.open311.formats import FORMATS, Open311Error, check_format, error_response, render
 from bia.open311.mapping import (
@@ -132,7 +133,10 @@ def list_requests(fmt: str, request: Request, ctx: ContextDep) -> Response:
         extensions = (_query(request, "extensions") or "").lower() in TRUE
         with ctx.session() as session:
             reports = service.find_requests(session, loaded=loaded, query=query)
-            records = [request_record(r, loaded, extensions=extensions) for r in reports]
+            media = media_urls(session, report_ids=[r.id for r in reports],
+                               base_url=ctx.settings.public_url)
+            records = [request_record(r, loaded, extensions=extensions, media_url=media.get(r.id))
+                       for r in reports]
         return render(fmt, "service_requests", records)
     return _answer(fmt, produce)
 
@@ -146,7 +150,9 @@ def one_request(service_request_id: str, fmt: str, request: Request,
         extensions = (_query(request, "extensions") or "").lower() in TRUE
         with ctx.session() as session:
             report = service.get_request(session, loaded=loaded, request_id=service_request_id)
-            record = request_record(report, loaded, extensions=extensions)
+            media = media_urls(session, report_ids=[report.id], base_url=ctx.settings.public_url)
+            record = request_record(report, loaded, extensions=extensions,
+                                    media_url=media.get(report.id))
         return render(fmt, "service_requests", [record])
     return _answer(fmt, produce)
 

@@ -211,3 +211,22 @@ def drop_location_hint(report: Report) -> None:
     if LOCATION_HINT in (report.details or {}):
         report.details = {k: v for k, v in report.details.items() if k != LOCATION_HINT}
 
+
+
+def media_urls(session: Session, *, report_ids: list[int], base_url: str) -> dict[int, str]:
+    """Open311 ``media_url`` of each report that has a photo and a police case: the staff
+    route of its first photo (a bearer token or the console's cookie is needed to read it)."""
+    from bia.cases.models import Case
+
+    urls: dict[int, str] = {}
+    for start in range(0, len(report_ids), 500):
+        rows = session.execute(
+            select(Photo.report_id, Case.id, Photo.public_id)
+            .join(Case, Case.report_id == Photo.report_id)
+            .where(Photo.report_id.in_(report_ids[start:start + 500]))
+            .order_by(Photo.created_at, Photo.id))
+        for report_id, case_id, public_id in rows:
+            if report_id is not None and report_id not in urls:
+                urls[report_id] = (f"{base_url.rstrip('/')}/api/v1/cases/{case_id}/photos/"
+                                   f"{public_id}")
+    return urls

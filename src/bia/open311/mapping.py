@@ -177,8 +177,13 @@ def known_names(report: Report) -> list[str]:
 
 
 def request_record(report: Report, loaded: LoadedPack, *, extensions: bool = False,
-                   policy: PublicationPolicy = DEFAULT_POLICY) -> dict[str, Any]:
-    """One GET request entry, in the spec's field order, with nothing personal in it."""
+                   policy: PublicationPolicy = DEFAULT_POLICY,
+                   media_url: str | None = None) -> dict[str, Any]:
+    """One GET request entry, in the spec's field order, with nothing personal in it.
+
+    ``media_url`` is the staff route of the report's first photo: the photo itself is never
+    public (it may show faces or plates), reading it needs a staff token.
+    """
     from bia.open311.redact import scrub
 
     pack = loaded.pack
@@ -205,7 +210,7 @@ def request_record(report: Report, loaded: LoadedPack, *, extensions: bool = Fal
         "zipcode": pack.commune.postcode,
         "lat": None if restricted else _round(report.lat),
         "long": None if restricted else _round(report.lon),
-        "media_url": None,
+        "media_url": None if restricted else media_url,
     }
     if extensions:
         record["extended_attributes"] = {

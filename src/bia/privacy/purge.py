@@ -21,6 +21,7 @@ from bia.cases import audit
 from bia.cases.models import Case
 from bia.context import Context
 from bia.intake.models import Conversation, Delivery, Report
+from bia.intake.photos import delete_by_ids as delete_photos_by_ids
 from bia.privacy import auditkeep, retention
 from bia.privacy.anonymise import drop_contact, scrub_text
 from bia.privacy.retention import Cutoffs, PurgePlan
@@ -48,6 +49,7 @@ def plan_purge(session: Session, privacy: PrivacySettings, now: datetime) -> Pur
     plan.contacts = retention.contacts_due(session, cut, gone)
     plan.conversations = retention.conversations_due(session, cut, gone)
     plan.deliveries = retention.deliveries_due(session, cut, gone)
+    plan.photos = retention.photos_due(session, cut, gone, set(plan.conversations))
     plan.audio_files = retention.audio_files_due(privacy.audio_dir, cut)
     if cut.audit is not None:
         plan.audit_rows = auditkeep.prefix_to_drop(session, cutoff=cut.audit)[1]
@@ -97,6 +99,7 @@ def apply_plan(session: Session, plan: PurgePlan, privacy: PrivacySettings,
         session.execute(delete(Conversation).where(Conversation.id.in_(conv_chunk)))
     for del_chunk in retention.chunks(plan.deliveries):
         session.execute(delete(Delivery).where(Delivery.id.in_(del_chunk)))
+    delete_photos_by_ids(session, plan.photos)
     session.flush()
     if cut.audit is not None:
         plan.audit_rows = auditkeep.drop_prefix(session, cutoff=cut.audit, username=PURGE_USER)

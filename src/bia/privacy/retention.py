@@ -38,6 +38,7 @@ class Cutoffs:
     case: datetime | None
     audit: datetime | None
     delivery: datetime | None
+    photo: datetime | None = None
 
     @classmethod
     def of(cls, privacy: PrivacySettings, now: datetime) -> Cutoffs:
@@ -46,7 +47,7 @@ class Cutoffs:
             return None if period is None else now - period
         return cls(now=now, contact=cut("contact"), text=cut("text"), audio=cut("audio"),
                    conversation=cut("conversation"), case=cut("case"), audit=cut("audit"),
-                   delivery=cut("delivery"))
+                   delivery=cut("delivery"), photo=cut("photo"))
 
 
 @dataclass
@@ -59,6 +60,7 @@ class PurgePlan:
     conversations: list[str] = field(default_factory=list)
     deliveries: list[int] = field(default_factory=list)
     audio_files: list[Path] = field(default_factory=list)
+    photos: list[int] = field(default_factory=list)
     audit_rows: int = 0
 
     def counts(self) -> dict[str, int]:
@@ -67,6 +69,7 @@ class PurgePlan:
                 "conversations_deleted": len(self.conversations),
                 "deliveries_deleted": len(self.deliveries),
                 "audio_files_deleted": len(self.audio_files),
+                "photos_deleted": len(self.photos),
                 "audit_rows_dropped": self.audit_rows}
 
 
@@ -152,3 +155,22 @@ def chunks(ids: list[int] | list[str], size: int = 500) -> Iterator[list[int] | 
     """Bound IN-lists: SQLite and PostgreSQL both cap bound parameters per statement."""
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
+
+
+def photos_due(session: Session, cut: Cutoffs, skip_reports: set[int],
+               conversations: set[str]) -> list[int]:
+    """Photos past their period; photos of a dialogue purged now that never became a report;
+    photos left with neither (an expiring report takes its own photos with it)."""
+    from bia.intake.photos import Photo
+    from bia.intake.photos import photos_due as due
+
+    ids = set(due(session, cutoff=cut.photo))
+    for chunk in chunks(sorted(conversations)):
+        ids |= set(session.scalars(select(Photo.id).where(Photo.conversation_id.in_(chunk),
+                                                          Photo.report_id.is_(None))))
+    if skip_reports:
+        for chunk in chunks(sorted(ids)):
+            ids -= {pid for pid, rid in session.execute(
+                select(Photo.id, Photo.report_id).where(Photo.id.in_(chunk)))
+                if rid in skip_reports}
+    return sorted(ids)

@@ -11,6 +11,7 @@ contact only by its keyed pseudonym, so the audit log does not become a copy of 
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from bia.cases import audit
 from bia.cases.models import Case
 from bia.core.errors import Invalid, NotFound
 from bia.intake.models import Conversation, Delivery, Report
+from bia.intake.photos import Photo, delete_photos, describe, drop_location_hint
 from bia.intake.service import STATUS_LABELS, get_by_code
 from bia.privacy.anonymise import anonymise_report, audio_files
 from bia.privacy.pseudonymize import EMAIL, PHONE, keyed_pseudonym, normalize_identifier
@@ -76,6 +78,13 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _photos_json(session: Session, where: Any) -> list[dict[str, Any]]:
+    """The person's photos, as stored (sanitised JPEG, base64) with what is known of them."""
+    return [{**describe(p), "jpeg_base64": base64.b64encode(p.content).decode()}
+            for p in session.scalars(select(Photo).where(where)
+                                     .order_by(Photo.created_at, Photo.id))]
+
+
 def _report_json(session: Session, report: Report, matched_by: str) -> dict[str, Any]:
     case = session.scalar(select(Case).where(Case.report_id == report.id))
     documents = [] if case is None else [
@@ -94,6 +103,7 @@ def _report_json(session: Session, report: Report, matched_by: str) -> dict[str,
                      "zone": report.zone_code},
         "contact": report.contact, "contact_consent": report.contact_consent,
         "details": report.details, "actors": report.actors,
+        "photos": _photos_json(session, Photo.report_id == report.id),
         "case": None if case is None else {
             "id": case.id, "status": case.status, "priority": case.priority,
             "assigned_unit": case.assigned_unit, "outcome": case.outcome,
@@ -138,6 +148,8 @@ def export_subject(session: Session, privacy: PrivacySettings, *, now: datetime,
             data["report_tracking_code"] = codes[conv.report_id]
             by_report.setdefault(conv.report_id, []).append(data)
         else:
+            data["photos"] = _photos_json(session, (Photo.conversation_id == conv.id)
+                                          & Photo.report_id.is_(None))
             others.append(data)
     for (report, _), data in zip(matches, reports, strict=True):
         data["conversations"] = by_report.get(report.id, [])
@@ -166,11 +178,14 @@ def erase_subject(session: Session, privacy: PrivacySettings, *, now: datetime,
     matches = find_reports(session, tracking_code=tracking_code, contact=contact)
     report_ids = [r.id for r, _ in matches]
     conversations = find_conversations(session, report_ids=report_ids, contact=contact)
+    photos = delete_photos(session, report_ids=report_ids,
+                           conversation_ids=[c.id for c in conversations])
     for conv in conversations:
         session.delete(conv)
     session.flush()
     recordings = [p for r, _ in matches for p in audio_files(r, privacy.audio_dir)]
     for report, _ in matches:
+        drop_location_hint(report)
         anonymise_report(session, report, now=now, reason="demande d'effacement",
                          cell_m=privacy.pseudonym_cell_m)
     codes = sorted(r.tracking_code for r, _ in matches)
@@ -182,7 +197,8 @@ def erase_subject(session: Session, privacy: PrivacySettings, *, now: datetime,
     for path in recordings:  # the caller's voice is personal data too
         path.unlink(missing_ok=True)
     summary = {"reports_anonymised": len(matches), "conversations_deleted": len(conversations),
-               "audio_files_deleted": len(recordings), "documents_kept": documents}
+               "audio_files_deleted": len(recordings), "photos_deleted": photos,
+               "documents_kept": documents}
     audit.record(session, username=PRIVACY_USER, action="privacy.erase",
                  object_type="data_subject",
                  object_id=_subject_ref(privacy, tracking_code, contact),
