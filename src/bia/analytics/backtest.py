@@ -53,13 +53,26 @@ class BacktestResult:
         return "\n".join(lines)
 
 
-def origins(start: pd.Timestamp, end: pd.Timestamp, horizon: pd.Timedelta) -> list[pd.Timestamp]:
-    """Window starts from ``start`` while the whole window ends by ``end``."""
+def origins(start: pd.Timestamp, end: pd.Timestamp, horizon: pd.Timedelta,
+            step: pd.Timedelta | None = None) -> list[pd.Timestamp]:
+    """Window starts from ``start``, every ``step`` (default: the horizon), while the
+    whole window ends by ``end``. A step longer than the horizon tests one kind of window
+    (e.g. only night shifts: 8 h windows every day from 22:00)."""
     out, o = [], start
+    step = step or horizon
     while o + horizon <= end:
         out.append(o)
-        o = o + horizon
+        o = o + step
     return out
+
+
+def poisson_deviance(scores: np.ndarray, counts: np.ndarray) -> float:
+    """Mean Poisson deviance per cell: judges the forecast *level*, which hit rate and
+    PAI (rankings) ignore."""
+    mu = np.maximum(np.asarray(scores, float), 1e-9)
+    y = np.asarray(counts, float)
+    term = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0)
+    return float(2.0 * np.mean(term - (y - mu)))
 
 
 def backtest(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp,
@@ -67,12 +80,14 @@ def backtest(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Time
              cell_m: float = 200.0, category: str | None = None, area: str = "support",
              fractions: Sequence[float] = DEFAULT_FRACTIONS,
              source_weights: Mapping[str, float] | None = None, seed: int = 0,
-             model_params: Mapping[str, Mapping[str, object]] | None = None
+             model_params: Mapping[str, Mapping[str, object]] | None = None,
+             step: str | pd.Timedelta | None = None, tz: str | None = None
              ) -> BacktestResult:
-    """Rolling-origin backtest of ``models`` (see the module docstring)."""
+    """Rolling-origin backtest of ``models`` (see the module docstring). Rows also hold
+    each window's forecast total (``predicted``) and Poisson deviance."""
     h = parse_horizon(horizon)
     t0, t1 = to_utc(start), to_utc(end)
-    starts = origins(t0, t1, h)
+    starts = origins(t0, t1, h, parse_horizon(step) if step is not None else None)
     if not starts:
         raise AnalyticsError("backtest period shorter than the horizon",
                              "période de test plus courte que l'horizon")
@@ -84,6 +99,9 @@ def backtest(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Time
     seconds: dict[str, float] = {}
     last_seconds: dict[str, float] = {}
     built = {m: get_model(m, **dict((model_params or {}).get(m, {}))) for m in models}
+    for model in built.values():
+        if tz is not None and hasattr(model, "tz"):
+            model.tz = tz  # type: ignore[attr-defined]
     for k, o in enumerate(starts):
         od = float(to_days(o))
         history = data.before(od)
@@ -108,7 +126,9 @@ def backtest(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Time
             seconds[name] = seconds.get(name, 0.0) + last_seconds[name]
             done[name] = scores
             res = score_window(scores, counts, fractions, total)
+            predicted, deviance = float(np.sum(scores)), poisson_deviance(scores, counts)
             for f in fractions:
                 rows.append({"model": name, "origin": o, "fraction": f, "events": total,
-                             "hit_rate": res["hit_rate"][f], "pai": res["pai"][f]})
+                             "hit_rate": res["hit_rate"][f], "pai": res["pai"][f],
+                             "predicted": predicted, "deviance": deviance})
     return BacktestResult(pd.DataFrame(rows), int(grid.mask.sum()), h, seconds)

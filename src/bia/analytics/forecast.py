@@ -16,6 +16,7 @@ from bia.analytics.models import DEFAULT_MODEL, get_model
 from bia.analytics.types import (
     DEFAULT_SOURCE_WEIGHTS,
     AnalyticsError,
+    Model,
     SpaceTimeEvents,
     parse_horizon,
     to_days,
@@ -57,9 +58,26 @@ def forecast_grid(events: pd.DataFrame, until: str | pd.Timestamp,
                   horizon: str | pd.Timedelta = "7d", *, cell_m: float = 200.0,
                   model: str = DEFAULT_MODEL, category: str | None = None,
                   area: str = "support", source_weights: Mapping[str, float] | None = None,
-                  seed: int = 0, model_params: Mapping[str, object] | None = None
-                  ) -> tuple[Grid, np.ndarray]:
-    """The grid (from events before ``until``) and one score per study-area cell."""
+                  seed: int = 0, model_params: Mapping[str, object] | None = None,
+                  tz: str | None = None) -> tuple[Grid, np.ndarray]:
+    """The grid (from events before ``until``) and one score per study-area cell.
+
+    ``tz`` is the zone of local hours for the models' time-of-day shapes (UTC if None).
+    """
+    grid, scores, _ = forecast_fit(events, until, horizon, cell_m=cell_m, model=model,
+                                   category=category, area=area,
+                                   source_weights=source_weights, seed=seed,
+                                   model_params=model_params, tz=tz)
+    return grid, scores
+
+
+def forecast_fit(events: pd.DataFrame, until: str | pd.Timestamp,
+                 horizon: str | pd.Timedelta = "7d", *, cell_m: float = 200.0,
+                 model: str = DEFAULT_MODEL, category: str | None = None,
+                 area: str = "support", source_weights: Mapping[str, float] | None = None,
+                 seed: int = 0, model_params: Mapping[str, object] | None = None,
+                 tz: str | None = None) -> tuple[Grid, np.ndarray, Model]:
+    """As :func:`forecast_grid`, also returning the fitted model object."""
     origin_ts = to_utc(until)
     h = parse_horizon(horizon)
     ev = select_category(events, category)
@@ -67,9 +85,11 @@ def forecast_grid(events: pd.DataFrame, until: str | pd.Timestamp,
     grid = grid_for(ev, cell_m, area)
     history = prepare(ev, grid, source_weights)
     m = get_model(model, **dict(model_params or {}))
+    if tz is not None and hasattr(m, "tz"):
+        m.tz = tz  # type: ignore[attr-defined]
     scores = m.predict(history, grid, float(to_days(origin_ts)), h / pd.Timedelta(1, "D"),
                        np.random.default_rng(seed))
-    return grid, np.maximum(np.asarray(scores, float), 0.0)
+    return grid, np.maximum(np.asarray(scores, float), 0.0), m
 
 
 def forecast_cells(events: pd.DataFrame, until: str | pd.Timestamp,

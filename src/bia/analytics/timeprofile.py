@@ -17,9 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from bia.analytics.types import AnalyticsError, SpaceTimeEvents
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bia.analytics.grid import Grid
 
 HOURS = {"day": 24, "week": 168}
 
@@ -137,3 +143,52 @@ def learn_profile(t_days: np.ndarray, start: float, end: float, *, tz: str | Non
                                          overall, strength)
             counts[str(name)] = float(sel.sum() if w is None else w[sel].sum())
     return TimeProfile(period, tz, overall, out, counts)
+
+
+PROFILE_MODES = ("flat", "global", "category", "block")
+
+
+def cell_multipliers(history: SpaceTimeEvents, grid: Grid, origin: float, horizon: float, *,
+                     tz: str | None, by: str = "category", lookback_days: float = 730.0,
+                     block_m: float = 1000.0, strength: float = 200.0) -> np.ndarray:
+    """Per study-area cell, ``∫_window g_cell / ∫_window 1`` for an hour-of-week profile.
+
+    ``by`` chooses whose shape a cell follows: ``flat`` (1 everywhere: the scaled weekly
+    rate), ``global`` (the city's), ``category`` (the mix of the category profiles, weighted
+    by the cell's own category mix over the lookback, so a cell of night noise follows the
+    noise profile) or ``block`` (the profile of the ``block_m`` square the cell lies in).
+    Group profiles are shrunk towards the global one (see :func:`learn_profile`).
+    """
+    n = int(grid.mask.sum())
+    if by not in PROFILE_MODES:
+        raise AnalyticsError(f"unknown time profile {by!r}",
+                             f"profil horaire inconnu : {by!r} ({', '.join(PROFILE_MODES)})")
+    past = history.between(origin - lookback_days, origin)
+    if by == "flat" or len(past) == 0 or horizon <= 0:
+        return np.ones(n)
+    start = max(origin - lookback_days, float(past.t[0]) if len(past) else origin)
+    if by == "global":
+        prof = learn_profile(past.t, start, origin, tz=tz, weights=past.weight)
+        return np.full(n, prof.multipliers(origin, origin + horizon, ["*"])[0])
+    if by == "category" and past.category.size == len(past):
+        labels = past.category.astype(str)
+    else:  # blocks of block_m: the group of each event is its block
+        k = max(1, int(round(block_m / grid.cell_m)))
+        row, col = np.divmod(np.maximum(past.cell, 0), grid.nx)
+        labels = np.char.add(np.char.add((row // k).astype(str), ":"), (col // k).astype(str))
+    prof = learn_profile(past.t, start, origin, tz=tz, groups=labels, weights=past.weight,
+                         strength=strength)
+    names = sorted(prof.groups)
+    mult = prof.multipliers(origin, origin + horizon, names)
+    overall = prof.multipliers(origin, origin + horizon, ["*"])[0]
+    code = {g: i for i, g in enumerate(names)}
+    gi = np.array([code[str(g)] for g in labels], np.int64)
+    ok = past.cell >= 0
+    # cells × groups counts of the lookback; a cell without events follows the city.
+    mix = np.zeros((grid.n_cells, len(names)))
+    np.add.at(mix, (past.cell[ok], gi[ok]), past.weight[ok])
+    mix = mix[grid.active]
+    tot = mix.sum(axis=1)
+    prior = 1.0  # one pseudo-event at the city's mix
+    out = (mix @ mult + prior * overall) / (tot + prior)
+    return np.asarray(out, float)

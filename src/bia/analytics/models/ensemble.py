@@ -19,15 +19,25 @@ from bia.analytics.types import SpaceTimeEvents
 @dataclass
 class EnsembleModel:
     members: dict[str, float] = field(default_factory=lambda: {"learned": 0.7, "sepp": 0.3})
+    member_params: dict[str, dict[str, object]] = field(default_factory=dict)
+    tz: str | None = None
     name: str = "ensemble"
+    fitted: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def predict(self, history: SpaceTimeEvents, grid: Grid, origin: float,
                 horizon_days: float, rng: np.random.Generator) -> np.ndarray:
+        """Each member's forecast, blended; the member objects stay in ``fitted`` so a
+        caller can reuse what they learned (e.g. the SEPP fit as a warm start)."""
         from bia.analytics.models import get_model
 
-        return self.combine({
-            name: get_model(name).predict(history, grid, origin, horizon_days, rng)
-            for name in self.members})
+        out = {}
+        for name in self.members:
+            model = get_model(name, **self.member_params.get(name, {}))
+            if self.tz is not None and hasattr(model, "tz"):
+                model.tz = self.tz
+            out[name] = model.predict(history, grid, origin, horizon_days, rng)
+            self.fitted[name] = model
+        return self.combine(out)
 
     def combine(self, member_scores: dict[str, np.ndarray]) -> np.ndarray:
         """Blend already computed member forecasts (lets a backtest reuse them)."""

@@ -24,6 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from bia.analytics.grid import Grid
 from bia.analytics.models.common import smooth, window_counts
+from bia.analytics.timeprofile import cell_multipliers
 from bia.analytics.types import SpaceTimeEvents
 
 WINDOWS_DAYS = (7.0, 28.0, 91.0, 365.0, 1095.0, 1825.0)
@@ -104,6 +105,8 @@ class LearnedModel:
     min_samples_leaf: int = 200
     n_threads: int = 1
     min_train_horizon: float = 7.0
+    time_profile: str = "category"
+    tz: str | None = None
     name: str = "learned"
 
     def training_origins(self, origin: float, horizon: float, first: float) -> list[float]:
@@ -126,7 +129,9 @@ class LearnedModel:
         if horizon_days < self.min_train_horizon:
             # Sparse short windows: learn the longer window's rate and scale it down.
             longer = self.predict(history, grid, origin, self.min_train_horizon, rng)
-            return longer * (horizon_days / self.min_train_horizon)
+            shape = cell_multipliers(history, grid, origin, horizon_days, tz=self.tz,
+                                     by=self.time_profile)
+            return longer * (horizon_days / self.min_train_horizon) * shape
         train_origins = self.training_origins(origin, horizon_days, float(history.t[0]))
         if len(train_origins) < self.min_origins:
             from bia.analytics.models.kde import KdeModel
