@@ -199,3 +199,24 @@ def test_a_street_corner_is_read_back_as_a_corner(nlu: LocalNlu, router, locate)
     assert "à l'angle de la rue Gambetta et de la rue Mazagran" in said
     assert state["location"]["street"] == "Rue Gambetta"
     assert state["location"]["cross_street"] == "Rue Mazagran"
+
+
+def test_words_for_a_person_in_an_emergency_do_not_hand_off(nlu: LocalNlu, router,
+                                                            locate) -> None:
+    # "une personne", "un agent" describe what happens here, they do not ask for a person
+    for text, number in (("une personne fait un malaise devant chez moi", "15"),
+                         ("un agent de sécurité du casino m'a frappé, je saigne", "17")):
+        turns, state = run(nlu, router, locate, [text])
+        assert turns[0].reply.startswith("Appelez immédiatement le " + number), text
+        assert state["emergency_number"] == number and state["phase"] == "emergency"
+        assert "callback_requested" not in state["details"]
+
+
+def test_asking_for_a_person_is_answered_as_asked(nlu: LocalNlu, router, locate) -> None:
+    for text in ("je voudrais parler à un agent", "passez-moi quelqu'un svp", "agent",
+                 "rappelez-moi s'il vous plaît"):
+        turns, state = run(nlu, router, locate, [text])
+        reply = turns[0].reply
+        assert reply.startswith("Bien sûr, une personne va prendre le relais"), text
+        assert "comprendre" not in reply and "05 59" in reply
+        assert state["details"]["callback_requested"] is True and state["tracking_code"]

@@ -42,6 +42,8 @@ AT = datetime.fromisoformat("2026-07-26T23:30:00+02:00")
         ("mon mari dit qu'il va me tuer, je suis dans la salle de bain",
          "violences_intrafamiliales", "17"),
         ("le chien du voisin a mordu mon fils, il saigne", "animal", "17"),
+        ("mon mari m'a frappée, je saigne", "violences_intrafamiliales", "17"),
+        ("un vigile du casino m'a frappé, je saigne du nez", "agression_violence", "17"),
     ],
 )
 def test_emergencies_get_the_right_number(

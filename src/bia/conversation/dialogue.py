@@ -28,8 +28,17 @@ _YES = re.compile(r"^ (oui|ouais|yes|si|exact|exactement|c est (?:ca|bien ca|exa
                   r"c est bien ca|affirmatif|ca marche|merci)\b")
 _NO = re.compile(r"^ (non|pas (?:du tout|tout a fait|vraiment)|c est faux|incorrect|erreur)\b")
 _THANKS = re.compile(r"\b(merci|bonne (?:journee|soiree)|au revoir|a bientot|bye|rien d autre)\b")
-_HUMAN = re.compile(r"\b(agent|un humain|une personne|quelqu un de reel|parler a quelqu un|operateur|"
-                    r"conseiller|rappel(?:er|ez)?(?: moi)?)\b")
+# Asking for a person. Words alone are not enough ("une personne fait un malaise", "un agent de
+# sécurité m'a frappé"): a request verb, a call-back, or a message that is only the word.
+_PERSON = (r"(?:vrai |vraie |)(?:agent|agente|humain|personne|personne reelle|operateur|operatrice|"
+           r"conseiller|conseillere|policier|policiere|quelqu un|standard|standardiste)")
+_HUMAN = re.compile(
+    r"\b(?:parler|discuter|etre en relation|mettre en relation|mettez moi en relation|"
+    r"passez moi|passer moi|me passer|avoir) (?:a |avec )?(?:un |une |le |la |l )?" + _PERSON + r"\b"
+    r"|\b(?:je veux|je voudrais|j aimerais|je souhaite|je prefere) (?:un |une )?" + _PERSON + r"\b"
+    r"|\b(?:rappelez moi|rappeler moi|qu on me rappelle|etre rappelee?|me faire rappeler)\b"
+    r"|^ (?:un |une |l )?(?:agent|humain|operateur|operatrice|conseiller|standard) (?:svp |"
+    r"s il vous plait |merci )?$")
 _QUESTION = re.compile(r"\?\s*$|^ (comment|quel|quelle|quels|ou|est ce|pourquoi|qui|combien|"
                        r"a quelle|c est quoi|peut on|puis je)\b")
 _NEEDS_DETAILS = set(R.DETAILS_Q)
@@ -166,7 +175,7 @@ def _open_report(state: dict[str, Any], a: Analysis, locate: Locate | None) -> T
     return Turn(_say(state, _ask_next(state)), state)
 
 
-def _handoff(state: dict[str, Any]) -> Turn:
+def _handoff(state: dict[str, Any], asked: bool = False) -> Turn:
     info = R.CommuneInfo(**state["info"])
     state.update(category=state["category"] or "autre", phase="handoff", recorded=True, missing=[],
                  asking=None)
@@ -174,7 +183,7 @@ def _handoff(state: dict[str, Any]) -> Turn:
     state["details"]["transcript"] = [
         t["text"] for t in state["transcript"] if t["who"] == "resident"
     ]
-    return Turn(_say(state, R.handoff(info)), state, record=True)
+    return Turn(_say(state, R.handoff(info, asked=asked)), state, record=True)
 
 
 def step(state: dict[str, Any], text: str, at: datetime, nlu: NluBackend, router: Router,
@@ -193,8 +202,9 @@ def step(state: dict[str, Any], text: str, at: datetime, nlu: NluBackend, router
     a = nlu.analyze(text, at)
     phase = state["phase"]
 
-    if _HUMAN.search(t) and phase not in ("recorded", "emergency", "handoff"):
-        return _handoff(state)
+    if (_HUMAN.search(t) and phase not in ("recorded", "emergency", "handoff")
+            and not (a.emergency and phase in ("start", "info"))):  # danger first, always
+        return _handoff(state, asked=True)
     if phase in ("start", "info"):
         if phase == "info" and _THANKS.search(t) and len(t.split()) <= 8:
             state["done"] = True

@@ -74,6 +74,12 @@ def _category(
         d.other.append(model_cat)
         d.reasons.append("personne en danger médical")
         return "urgence_medicale"
+    if model_cat == "urgence_medicale" and harm_by_other and not over and (
+            C.find(C.THREAT, t) or C.find(C.VIOLENCE_NOW, t, negatable=False)):
+        # "un vigile m'a frappé, je saigne": hurt by someone is an assault (17, and 15 as well)
+        d.other.append(model_cat)
+        d.reasons.append("personne agressée")
+        return "violences_intrafamiliales" if C.DOMESTIC.search(t) else "agression_violence"
     violent = C.find(C.VIOLENCE_NOW, t, present_only=True)
     if (violent and model_cat == "violences_intrafamiliales" and not C.DOMESTIC.search(t)
         and not C.HOME.search(t)):
@@ -151,8 +157,11 @@ def decide(
             d.add("15")
     elif cat == "violences_intrafamiliales":
         now = C.find(C.VIOLENCE_NOW, t, present_only=True) or C.find(C.THREAT_NOW, t)
-        if not over and (now or weapon or (ongoing and not time.recurring)):
+        hurt = injured and not time.recurring  # "il m'a frappée, je saigne": danger now
+        if not over and (now or weapon or hurt or (ongoing and not time.recurring)):
             d.emergency, d.number = True, "17"
+            if hurt:
+                d.add("15")
         d.add("119" if C.CHILD.search(t) and not C.ELDERLY.search(t) else "3919")
     elif cat == "vol_cambriolage":
         if C.find(C.INTRUDER, t, present_only=True) and not over:

@@ -105,11 +105,14 @@ NOT_UNDERSTOOD = (
 )
 
 
-def handoff(info: CommuneInfo) -> str:
+def handoff(info: CommuneInfo, asked: bool = False) -> str:
+    """A person takes over: asked for by the resident, or after two misunderstandings."""
+    first = ("Bien sûr, une personne va prendre le relais. " if asked else
+             "Je n'arrive pas à comprendre votre demande, je préfère la confier à une personne. ")
     return (
-        "Je n'arrive pas à comprendre votre demande, je préfère la confier à une personne. "
-        "J'enregistre votre message pour qu'un agent de la police municipale vous rappelle ; "
-        f"vous pouvez aussi appeler le {info.police_desk_phone}. En cas d'urgence : 17, 18, 15 ou 112."
+        first + "J'enregistre votre demande pour qu'un agent de la police municipale vous "
+        f"rappelle ; vous pouvez aussi appeler directement le {info.police_desk_phone}. "
+        "En cas d'urgence : 17, 18, 15 ou 112."
     )
 
 
