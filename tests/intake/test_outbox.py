@@ -28,7 +28,8 @@ class Inbox:
         self.messages: list[Any] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        self.messages.append((envelope.rcpt_tos,
+                              message_from_bytes(envelope.content, policy=policy.default)))
         return "250 OK"
 
 
@@ -141,7 +142,8 @@ def test_unreachable_partner_ends_dead_after_max_attempts(ctx: Context) -> None:
     with ctx.session() as session:
         delivery = session.scalar(select(Delivery).where(Delivery.report_id == report_id))
         assert delivery.state == "dead" and delivery.attempts == 3
-        assert "Connection" in (delivery.last_error or "") or "refused" in (delivery.last_error or "")
+        error = delivery.last_error or ""
+        assert "Connection" in error or "refused" in error
 
 
 def test_resident_who_consented_is_mailed_when_the_status_changes(

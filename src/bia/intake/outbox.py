@@ -1,7 +1,10 @@
 """The outbox: one row per forwarded report and target; a worker sends, only failures retry.
 
-Senders are pluggable (``SENDERS``), as FixMyStreet's ``send_method``: ``email`` over SMTP and
-``webhook`` as a signed JSON POST. On PostgreSQL several workers share the queue through
+Senders are pluggable (``SENDERS``), as FixMyStreet's ``send_method``: ``email`` over SMTP,
+``webhook`` as a signed JSON POST and ``sms`` through an HTTP SMS gateway
+(:mod:`bia.intake.sms`). A sender raises :class:`PermanentFailure` when retrying cannot help
+(the gateway refused the message for good): the row is dead at once, as it is after
+``BIA_OUTBOX_MAX_ATTEMPTS`` failures. On PostgreSQL several workers share the queue through
 ``FOR UPDATE SKIP LOCKED``; SQLite's single writer serialises them.
 """
 
@@ -22,11 +25,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bia.core.coltypes import utcnow
+from bia.core.errors import BiaError
 from bia.core.settings import Settings
 from bia.geo.pack import Pack
 from bia.intake.models import Delivery, Report
 
 log = logging.getLogger("bia.outbox")
+
+
+class PermanentFailure(Exception):
+    """The target refused the delivery for good (e.g. a 4xx answer): no retry."""
 
 
 class Sender(Protocol):
@@ -130,7 +138,8 @@ class WebhookSender:
 
     def send(self, delivery: Delivery, report: Report) -> None:
         body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()
-        response = httpx.post(delivery.target, content=body, timeout=self.settings.webhook_timeout_s,
+        response = httpx.post(delivery.target, content=body,
+                              timeout=self.settings.webhook_timeout_s,
                               headers={"Content-Type": "application/json",
                                        "X-BIA-Signature": sign(body, self.settings.webhook_secret),
                                        "X-BIA-Delivery": str(delivery.id),
@@ -139,8 +148,15 @@ class WebhookSender:
             raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
 
 
+def _sms_sender(settings: Settings) -> Sender:
+    from bia.intake.sms import SmsGatewaySender
+
+    return SmsGatewaySender(settings)
+
+
 SENDERS: dict[str, Callable[[Settings], Sender]] = {"email": EmailSender,
-                                                    "webhook": WebhookSender}
+                                                    "webhook": WebhookSender,
+                                                    "sms": _sms_sender}
 
 
 def enqueue_deliveries(session: Session, *, report: Report, pack: Pack,
@@ -165,20 +181,38 @@ def enqueue_deliveries(session: Session, *, report: Report, pack: Pack,
 
 
 def enqueue_notice(session: Session, *, report: Report, status_label: str, category_label: str,
-                   public_url: str) -> Delivery | None:
-    """Tell the resident about a status change, only with a consented e-mail address."""
-    email = (report.contact or {}).get("email") if report.contact_consent else None
-    if not email:
-        return None
-    row = Delivery(commune_id=report.commune_id, report_id=report.id, actor_code="resident",
-                   method="email", target=str(email)[:300],
-                   payload={"kind": "notice", "tracking_code": report.tracking_code,
-                            "status": report.status, "status_label": status_label,
-                            "category_label": category_label,
-                            "status_url": f"{public_url}/suivi/{report.tracking_code}"})
-    session.add(row)
+                   public_url: str, sms_enabled: bool | None = None) -> list[Delivery]:
+    """Tell the resident about a status change: by e-mail and by SMS, only to the contacts
+    they left and consented to. ``sms_enabled`` defaults to whether a gateway is configured."""
+    from bia.intake.sms import SmsSettings, normalise_phone, notice_text, sms_capable
+
+    contact = (report.contact or {}) if report.contact_consent else {}
+    payload = {"kind": "notice", "tracking_code": report.tracking_code,
+               "status": report.status, "status_label": status_label,
+               "category_label": category_label,
+               "status_url": f"{public_url}/suivi/{report.tracking_code}"}
+    targets: list[tuple[str, str, dict[str, Any]]] = []
+    if contact.get("email"):
+        targets.append(("email", str(contact["email"])[:300], payload))
+    if sms_enabled is None:
+        sms_enabled = SmsSettings().sms_gateway_url is not None
+    if sms_enabled and contact.get("phone"):
+        try:
+            number = normalise_phone(str(contact["phone"]))
+        except BiaError:  # stored before numbers were checked: no SMS rather than a crash
+            number = None
+        if number and sms_capable(number):
+            text = notice_text(tracking_code=report.tracking_code, status=report.status,
+                               status_label=status_label, status_url=payload["status_url"])
+            targets.append(("sms", number, {**payload, "sms_text": text}))
+    rows = []
+    for method, target, data in targets:
+        row = Delivery(commune_id=report.commune_id, report_id=report.id,
+                       actor_code="resident", method=method, target=target, payload=data)
+        session.add(row)
+        rows.append(row)
     session.flush()
-    return row
+    return rows
 
 
 def backoff(attempts: int) -> timedelta:
@@ -203,6 +237,11 @@ def _attempt(delivery: Delivery, report: Report, sender: Sender | None, *, now: 
         if sender is None:
             raise RuntimeError(f"méthode d'envoi inconnue : {delivery.method}")
         sender.send(delivery, report)
+    except PermanentFailure as exc:
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        log.warning("delivery %s refused for good: %s", delivery.id, delivery.last_error)
+        delivery.state = "dead"
+        return "dead"
     except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
         log.warning("delivery %s failed: %s", delivery.id, delivery.last_error)

@@ -13,6 +13,7 @@ from bia.core.errors import NotFound
 from bia.core.types import Analysis, RoutingDecision
 from bia.intake import codes
 from bia.intake.models import Report
+from bia.intake.sms import clean_contact
 
 MAX_TEXT = 20_000
 
@@ -37,6 +38,10 @@ def create_report(session: Session, *, commune_id: int, channel: str, text: str,
         existing = session.scalar(select(Report).where(Report.idempotency_key == idempotency_key))
         if existing is not None:
             return existing
+    if contact_consent and contact and channel != "phone":
+        # a typed number is kept in E.164 or refused; a caller ID is kept as the network gave
+        # it (the call must never be lost for it) and checked when an SMS is due
+        contact = clean_contact(contact)
     loc = analysis.location
     for _ in range(5):
         report = Report(
