@@ -127,6 +127,7 @@ EXTRA_SETTINGS = (
     "bia.ops.settings:OpsSettings",
     "bia.channels.phone.settings:PhoneSettings",
     "bia.intake.photos:PhotoSettings",
+    "bia.intake.sms:SmsSettings",
 )
 
 
