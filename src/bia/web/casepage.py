@@ -13,6 +13,7 @@ from typing import Any
 from bia.api.cases import CaseDetail
 from bia.cases import service as cases
 from bia.context import LoadedPack
+from bia.intake.photos import LOCATION_HINT
 from bia.web.queue import zone_names
 
 PRIORITY_LABELS = {5: "Urgence", 4: "Haute", 3: "Moyenne", 2: "Normale", 1: "Basse"}
@@ -107,8 +108,12 @@ def _facts(case: CaseDetail, zone: str) -> list[tuple[str, str]]:
              ("Code de suivi", case.tracking_code)]
     if place.lat is not None and place.lon is not None:
         facts.append(("Coordonnées", f"{place.lat:.5f}, {place.lon:.5f}"))
+    hint = case.details.get(LOCATION_HINT)
+    if isinstance(hint, dict) and hint.get("lat") is not None:
+        facts.append(("Position de la photo (accord du résident)",
+                      f"{hint['lat']:.5f}, {hint['lon']:.5f}"))
     for key, value in sorted(case.details.items()):
-        if value in (None, "", [], {}):
+        if value in (None, "", [], {}) or key == LOCATION_HINT:
             continue
         shown = "Oui" if value is True else "Non" if value is False else (
             ", ".join(map(str, value)) if isinstance(value, list) else str(value))

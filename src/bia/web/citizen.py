@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from bia.api.deps import ContextDep
 from bia.api.public import track
+from bia.api.security import photo_settings_of
 from bia.context import Context, LoadedPack
 from bia.core.errors import BiaError
 from bia.intake import codes
@@ -50,7 +51,8 @@ def _common(ctx: Context) -> dict[str, Any]:
 
 @router.get("/")
 def chat(request: Request, ctx: ContextDep) -> Response:
-    return page(request, ctx.settings, "citoyen/discussion.html", **_common(ctx))
+    return page(request, ctx.settings, "citoyen/discussion.html",
+                photos=photo_settings_of(request.app), **_common(ctx))
 
 
 @router.get("/suivi")

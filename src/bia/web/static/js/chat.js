@@ -11,6 +11,10 @@
   var error = document.getElementById("erreur");
   var urgent = document.getElementById("etat-urgence");
   var tracking = document.getElementById("suivi");
+  var photo = document.getElementById("photo");
+  var share = document.getElementById("partager-position");
+  var photoState = document.getElementById("photo-etat");
+  var photosSent = 0;
   var api = log.dataset.api;
   var conversation = null;
   var busy = false;
@@ -109,10 +113,67 @@
     }, function () { throw new Error(UNAVAILABLE); });
   }
 
+  function photoStatus(text) {
+    if (!photoState) { return; }
+    photoState.textContent = text;
+    photoState.classList.toggle("bia-hidden", !text);
+  }
+
+  function photoReady(on) {
+    if (!photo) { return; }
+    photo.disabled = !on || photosSent >= Number(photo.dataset.max || 0);
+  }
+
+  /* The photo goes as multipart/form-data; the server checks it by its content, removes its
+     metadata and answers in French (accepted, or why not). The report itself never depends on
+     it: a refused photo leaves the conversation as it was. */
+  function sendPhoto(file) {
+    var body = new FormData();
+    body.append("photo", file, file.name || "photo");
+    if (share && share.checked) { body.append("partager_position", "oui"); }
+    photoStatus("Envoi de la photo…");
+    photo.disabled = true;
+    return fetch(api + "/" + encodeURIComponent(conversation) + "/photos", {
+      method: "POST", credentials: "same-origin", headers: { Accept: "application/json" }, body: body
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var message = data && data.error && data.error.message;
+          throw new Error(message || (response.status === 413
+            ? "Photo trop volumineuse." : UNAVAILABLE));
+        }
+        return data;
+      });
+    }, function () { throw new Error(UNAVAILABLE); }).then(function (data) {
+      photosSent = data.count;
+      add("bot", data.message);
+      photoStatus("Photo jointe (" + data.count + " sur " + data.max + " au plus).");
+      showError("");
+    }).catch(function (e) {
+      photoStatus("");
+      showError(e.message);
+    }).then(function () {
+      photo.value = "";
+      photoReady(true);
+    });
+  }
+
+  if (photo) {
+    photo.addEventListener("change", function () {
+      var file = photo.files && photo.files[0];
+      if (!file) { return; }
+      if (!conversation) { showError(UNAVAILABLE); photo.value = ""; return; }
+      sendPhoto(file);
+    });
+  }
+
   function start() {
     conversation = null;
     shownCode = null;
     shownEmergency = null;
+    photosSent = 0;
+    photoStatus("");
+    photoReady(false);
     log.textContent = "";
     urgent.classList.add("bia-hidden");
     tracking.classList.add("bia-hidden");
@@ -125,6 +186,7 @@
       applyState(data.state);
       input.disabled = false;
       send.disabled = false;
+      photoReady(true);
       showError("");
     }).catch(function (e) {
       pendingMark(false);
