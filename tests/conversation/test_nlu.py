@@ -148,9 +148,38 @@ def test_language() -> None:
     assert detect_language("") == "fr"
 
 
-def test_english_emergency_gets_112(nlu: LocalNlu) -> None:
-    a = nlu.analyze("there is a fire in my building, smoke everywhere, please help", AT)
-    assert a.language == "en" and a.emergency and a.emergency_number == "112"
+@pytest.mark.parametrize(
+    ("text", "language", "category", "number"),
+    [
+        ("there is a fire in my building, smoke everywhere, please help", "en", "incendie", "18"),
+        ("A surfer went under near the rocks and hasn't come back up", "en", "secours_mer", "196"),
+        ("my boyfriend is hitting me, I'm locked in the bathroom", "en",
+         "violences_intrafamiliales", "17"),
+        ("Una señora se ha desmayado en la arena y no responde", "es", "urgence_medicale", "15"),
+        ("Hay alguien dentro de nuestro apartamento ahora mismo, vemos luz", "es",
+         "vol_cambriolage", "17"),
+    ],
+)
+def test_visitors_get_the_services_number_and_112(nlu: LocalNlu, text: str, language: str,
+                                                  category: str, number: str) -> None:
+    a = nlu.analyze(text, AT)
+    assert a.language == language and a.category == category
+    assert a.emergency and a.emergency_number == number and "112" in a.extra_numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Party noise all night at the house next to ours, we have kids trying to sleep", "bruit"),
+        ("a van is parked across the driveway of our holiday rental", "stationnement"),
+        ("Stolen bike! I locked it outside the museum yesterday and it was gone", "vol_cambriolage"),
+        ("Perdí mi móvil en el autobús", "objet_perdu_trouve"),
+        ("Choque leve entre dos coches en la rotonda, nadie herido", "accident"),
+    ],
+)
+def test_visitors_nuisances_are_understood(nlu: LocalNlu, text: str, category: str) -> None:
+    a = nlu.analyze(text, AT)
+    assert a.category == category and not a.emergency
 
 
 def test_registry_and_protocol(nlu: LocalNlu) -> None:

@@ -66,7 +66,13 @@ FIRE = rx(r"le feu", r"au feu", r"en feu", r"pris feu", r"prend feu", r"flammes?
           r"fume enormement", r"odeur de brule", r"sent le (?:brule|cram\w*)", r"crame", r"fire",
           r"smoke", r"fuego", r"humo")
 FIRE_FALSE = rx(r"feux? (?:rouges?|verts?|orange|tricolores?|de signalisation|d artifice|de camp)",
+                r"fume\w* (?:du |des |un |une |le |la |leurs? |ses )?(?:shit|joints?|beuh|cannabis|"
+                r"herbe|pets?|cigarettes?|clopes?|chicha|narguile|pipe)",
+                r"(?:cycliste|voiture|automobiliste|scooter|moto|bus|camion|pieton)s? au feu",
+                r"brulant\w* (?:de fievre)?", r"fievre",
                 r"coups? de feu", r"armes? a feu", r"feu vert", r"brule (?:le|les) feux?")
+FIRE_DENIED = rx(r"(?:pas|aucun|jamais) (?:de |d |un |d un )?(?:feu|incendie|flammes?)",
+                 r"n est pas un incendie", r"rien ne brule")
 GAS = rx(r"(?:odeur|fuite|sent|sens|sentir|sentons) (?:de |du |le )?gaz",
          r"gaz (?:qui fuit|partout)",
          r"odeur forte de gaz", r"gas leak", r"smell of gas")
@@ -76,7 +82,8 @@ UNRESPONSIVE = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)",
 MEDICAL_WEAK = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)",
                   r"ne se (?:reveille|releve) (?:pas|plus)",
                   r"ne peut (?:plus|pas) se relever", r"coma", r"par terre", r"au sol")
-MEDICAL = rx(r"malaise", r"inconscient\w*", r"ne respire (?:plus|pas|presque)",
+MEDICAL = rx(r"malaise", r"gemi\w*", r"ne repond (?:presque|quasiment|a peine) (?:plus|pas)",
+             r"(?:brulant|brulante) (?:de fievre)?", r"forte fievre", r"inconscient\w*", r"ne respire (?:plus|pas|presque)",
              r"respire (?:mal|a peine|difficilement)", r"arret cardiaque",
              r"crise (?:d epilepsie|cardiaque|convulsive)", r"convuls\w*", r"overdose",
              r"(?:s est|vient de s) (?:effondre|ecroule|evanoui)e?", r"evanoui\w*", r"avc",
@@ -109,11 +116,17 @@ VIOLENCE_NOW = rx(
     r"se sont fait) (?:frapper|tabasser|agresser|cogner|poignarder|taper dessus|lyncher|planter|"
     r"defoncer|etrangler|tirer dessus)",
     r"(?:il|ils|elle|on|qui|homme|type|mec|gars|individu)s? (?:la |le |les |me |l )?(?:frappe|frappent|tabasse|"
-    r"tabassent|cogne|cognent|bat|battent|agresse|agressent|etrangle|poignarde|tape|tapent)",
+    r"tabassent|cogne|cognent|bat|battent|agresse|agressent|etrangle|poignarde|tape|tapent)"
+    r"(?! sur (?:les|la|le|des|ma|mes|nos) (?:vitres?|portes?|volets?|fenetres?|voitures?|murs?|"
+    r"carrosseries?|poubelles?|tables?|casseroles?))",
     r"se (?:battent|bat|bagarrent|tapent dessus|frappent)", r"bagarre\w*", r"rixe", r"baston",
     r"(?:crie|hurle|appelle) (?:a l aide|au secours)", r"au secours", r"a l aide",
-    r"en train de (?:frapper|taper|tabasser|agresser|battre|se battre)", r"fighting", r"pelea\w*",
+
+    r"en train de (?:le |la |les |l |me |nous |lui )?(?:frapper|taper|tabasser|agresser|battre|"
+    r"se battre|cogner|etrangler)", r"fighting", r"pelea\w*",
 )
+FOLLOWED = rx(r"(?:il|ils|elle|homme|type|mec|gars|individu|quelqu un)s? (?:me|nous) (?:suit|suivent|"
+              r"poursuit|poursuivent)", r"juste derriere moi")
 WEAPON = rx(r"couteaux?", r"armes?", r"arme blanche", r"pistolets?", r"flingues?", r"fusils?",
             r"battes?(?: de baseball)?", r"machettes?", r"haches?", r"sabres?", r"coups? de feu",
             r"tire(?:nt)? (?:sur|des coups)", r"cutter", r"bouteille cassee", r"barre de fer",
@@ -132,7 +145,7 @@ PERSON_HIT = rx(
 )
 DOMESTIC = rx(r"(?:mon|ma|son|sa|le|la) (?:mari|epoux|epouse|conjointe?|compagnon|compagne|copain|copine|ex|"
               r"concubine?|beau pere|belle mere|pere|mere|fils|fille|frere|soeur) ",
-              r"violences? conjugales?", r"femme battue", r"conjugal\w*",
+              r"violences? conjugales?", r"femme battue", r"maman", r"papa", r"conjugal\w*",
               r"chez (?:les )?voisins? (?:qui )?"
               r"(?:frappe|bat|tape)", r"son compagnon", r"sa compagne", r"ses enfants",
               r"son enfant",

@@ -51,12 +51,18 @@ _LANG_WORDS = {
     "en": set(
         ["the", "is", "are", "and", "a", "an", "of", "to", "in", "on", "my", "there",
          "someone", "please", "help", "with", "it", "this", "that", "street", "car", "fire",
-         "hello", "thanks", "have", "has", "was"]
+         "hello", "thanks", "have", "has", "was", "i", "we", "our", "you", "been", "at", "near",
+         "outside", "stolen", "just", "not", "can", "he", "she", "they", "his", "her", "from",
+         "by", "very", "night", "right", "now", "hi", "im", "it's", "i'm", "we're", "there's",
+         "won't", "can't", "isn't", "doesn't", "who", "what", "where", "how", "yesterday"]
     ),
     "es": set(
         ["el", "la", "los", "las", "es", "y", "un", "una", "de", "en", "mi", "hay", "alguien",
          "por", "favor", "ayuda", "con", "que", "esta", "calle", "coche", "fuego", "hola",
-         "gracias", "del", "se"]
+         "gracias", "del", "se", "dos", "coches", "nadie", "herido", "muy", "pero", "estoy",
+         "estamos", "tengo", "nuestro", "nuestra", "ahora", "mismo", "aqui", "donde", "como",
+         "perdi", "robado", "cerca", "junto", "al", "lo", "ha", "han", "he", "son", "para",
+         "desde", "puede", "pueden", "noche", "anoche", "ayer", "señora", "señor", "gente"]
     ),
 }
 

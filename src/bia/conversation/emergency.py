@@ -50,6 +50,9 @@ def _category(
         d.reasons.append("personne en difficulté dans l'eau")
         return "secours_mer"
     fire = C.find(C.FIRE, t)
+    if fire and (C.FIRE_DENIED.search(t) or (fire.group(0) == "au feu"
+                                              and C.find(C.VIOLENCE_NOW, t))):
+        fire = None  # "il n'y a pas de feu", "il frappe un cycliste au feu (rouge)"
     if (fire and not C.FIRE_FALSE.search(t[max(0, fire.start() - 12) : fire.end() + 25])) or C.find(
         C.GAS, t
     ):
@@ -132,6 +135,9 @@ def decide(
     injured = C.find(C.INJURED, t)
     weapon = C.find(C.WEAPON, t)
 
+    if cat == "incendie" and C.FIRE_DENIED.search(t) and not C.find(C.GAS, t):
+        d.category = cat = next((c for c, _ in ranked if c != "incendie"), "autre")
+        d.other.append("incendie")
     if cat in ALWAYS:
         cue = cat != model_cat or bool(C.find(C.MEDICAL, t)
                                        or C.find(C.SUICIDE, t, negatable=False) or C.find(C.SEA, t)
@@ -148,7 +154,8 @@ def decide(
         if cat == "urgence_medicale" and C.find(C.SUICIDE, t, negatable=False):
             d.add("3114")
     elif cat == "agression_violence":
-        now = C.find(C.VIOLENCE_NOW, t, present_only=True)
+        now = C.find(C.VIOLENCE_NOW, t, present_only=True) or (
+            not time.recurring and C.find(C.FOLLOWED, t, present_only=True))  # followed now
         if not over and (now or (weapon and not time.recurring)
                          or (injured and C.find(C.INJURED, t) and not time.recurring)
                          or (ongoing and not time.recurring and C.find(C.VIOLENCE_NOW, t))):
@@ -197,8 +204,12 @@ def decide(
             d.extra.remove("3919")
     if cat == "escroquerie" and C.ONLINE_SCAM.search(t):
         d.add(*CYBER_LINES)
-    if d.emergency and (C.DEAF.search(t) or language in ("en", "es")):
-        # a deaf person cannot call: 114 by SMS; a visitor: 112 answers in several languages
-        usual, d.number = d.number or "112", "114" if C.DEAF.search(t) else "112"
+    if d.emergency and C.DEAF.search(t):
+        # a deaf person cannot call: 114 by SMS or the app
+        usual, d.number = d.number or "112", "114"
         d.add(usual)
+    elif d.emergency and language in ("en", "es"):
+        # a visitor gets the service's own number first, and 112, which answers in English
+        # and Spanish, beside it
+        d.add("112")
     return d

@@ -21,6 +21,7 @@ from bia.conversation.classifier import LinearModel, load_or_train
 from bia.conversation.cues import INFO_QUESTION, norm
 from bia.conversation.details import detect_language, extract_details
 from bia.conversation.emergency import decide
+from bia.conversation.glossary import to_french
 from bia.conversation.timeparse import parse_time
 from bia.core.types import Analysis, Location
 from bia.geo.gazetteer import Gazetteer
@@ -74,10 +75,11 @@ class LocalNlu:
             return Analysis(text=clean, category="autre", confidence=0.0,
                             location=self.locate_text(clean) if clean else None)
         language = detect_language(clean)
-        ranked = self.model.predict(clean)
-        time = parse_time(clean, at)
-        decision = decide(clean, ranked, time, language)
-        if (not decision.emergency and INFO_QUESTION.search(norm(clean))
+        basis = to_french(clean, language)  # visitors: English/Spanish read through a glossary
+        ranked = self.model.predict(basis)
+        time = parse_time(basis, at)
+        decision = decide(basis, ranked, time, language)
+        if (not decision.emergency and INFO_QUESTION.search(norm(basis))
             and decision.category not in ("otv",)):
             decision.category = "information"  # "où se trouve…", "comment porter plainte…"
         probs = dict(ranked)
