@@ -220,3 +220,15 @@ def test_asking_for_a_person_is_answered_as_asked(nlu: LocalNlu, router, locate)
         assert reply.startswith("Bien sûr, une personne va prendre le relais"), text
         assert "comprendre" not in reply and "05 59" in reply
         assert state["details"]["callback_requested"] is True and state["tracking_code"]
+
+
+def test_a_visitor_in_danger_reads_the_number_in_their_language(nlu: LocalNlu, router,
+                                                                locate) -> None:
+    turns, state = run(nlu, router, locate, [
+        "Two kids have been swept out by the current at the Grande Plage, no lifeguards"])
+    first = turns[0].reply
+    assert first.startswith("Emergency: call 196 (sea rescue) now. 112 also answers in English.")
+    assert "Appelez immédiatement le 196" in first  # the French text follows for the record
+    assert state["emergency_number"] == "196" and "112" in state["extra_numbers"]
+    turns, state = run(nlu, router, locate, ["Hay fuego en un contenedor y se acerca a los coches"])
+    assert turns[0].reply.startswith("Urgencia: llame ahora al 18 (bomberos).")

@@ -160,14 +160,15 @@ def _ask_next(state: dict[str, Any]) -> str:
 
 def _open_report(state: dict[str, Any], a: Analysis, locate: Locate | None) -> Turn:
     state.update(category=a.category, confidence=a.confidence, emergency=a.emergency,
-                 emergency_number=a.emergency_number, phase="collect")
+                 emergency_number=a.emergency_number, phase="collect", language=a.language)
     _merge(state, a, locate, take_time=True)
     state["wants_details"] = not a.emergency and _needs_details(state, a)
     if a.emergency:
         state["missing"] = _missing(state)
         state["phase"] = "emergency"
         reply = R.emergency_first(
-            a.emergency_number or "112", state["extra_numbers"], ask_place=state["location"] is None
+            a.emergency_number or "112", state["extra_numbers"], ask_place=state["location"] is None,
+            language=a.language,
         )
         state["asking"] = "location" if state["location"] is None else None
         state["recorded"] = True

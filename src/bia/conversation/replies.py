@@ -64,8 +64,32 @@ def greeting(info: CommuneInfo, at: datetime) -> str:
             f"{info.police_desk_phone}. Quel est le problème ?")
 
 
-def emergency_first(number: str, extras: list[str], ask_place: bool) -> str:
+# What a visitor in danger reads first, in their language, before the French text.
+VISITOR_SERVICE = {
+    "en": {"15": "ambulance", "17": "police", "18": "fire brigade", "196": "sea rescue",
+           "112": "European emergency number", "114": "emergency SMS for deaf people"},
+    "es": {"15": "ambulancia", "17": "policía", "18": "bomberos", "196": "salvamento marítimo",
+           "112": "número europeo de emergencias", "114": "SMS de emergencia para sordos"},
+}
+
+
+def visitor_emergency(number: str, language: str, ask_place: bool) -> str:
+    """One sentence in English or Spanish: the number now, 112 speaks their language."""
+    service = VISITOR_SERVICE[language].get(number, "")
+    if language == "en":
+        text = (f"Emergency: call {number} ({service}) now. 112 also answers in English. "
+                "I am recording your report.")
+        return text + (" If you can, tell me the address." if ask_place else "")
+    text = (f"Urgencia: llame ahora al {number} ({service}). El 112 también atiende en español. "
+            "Registro su aviso.")
+    return text + (" Si puede, indíqueme la dirección." if ask_place else "")
+
+
+def emergency_first(number: str, extras: list[str], ask_place: bool,
+                    language: str = "fr") -> str:
     text = f"Appelez immédiatement {NUMBER_TEXT.get(number, 'le ' + number)}."
+    if language in VISITOR_SERVICE:
+        text = visitor_emergency(number, language, ask_place) + "\n\n" + text
     useful = [EXTRA_TEXT.get(n, n) for n in extras]
     if useful:
         text += " Numéros utiles : " + ", ".join(useful) + "."

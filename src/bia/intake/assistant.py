@@ -91,7 +91,8 @@ def one_shot_reply(loaded: LoadedPack, analysis: Analysis, decision: RoutingDeci
     if decision.emergency:
         return replies.emergency_first(decision.emergency_number or "112",
                                        decision.extra_numbers,
-                                       ask_place=analysis.location is None)
+                                       ask_place=analysis.location is None,
+                                       language=analysis.language)
     if analysis.category == "information":
         return replies.answer_information(analysis.text, commune_info(loaded))
     reply = decision.message
