@@ -179,3 +179,40 @@ def test_plan_hotspots_stats_nearrepeat(app: typer.Typer, events_csv: Path,
                               "--permutations", "19"])
     assert res.exit_code == 0, res.output
     assert len(json.loads(res.stdout)["knox"]) == 9
+
+
+def test_predict_by_zone_ranks_the_quartier_of_the_hot_spot_first(
+        app: typer.Typer, tmp_path: Path, synthetic, write_csv) -> None:  # type: ignore[no-untyped-def]
+    # the synthetic hot spot (43.4832, -1.5586) lies in the pack's centre-ville
+    src = write_csv(synthetic(np.random.default_rng(13), hot_share=0.6), tmp_path / "e.csv")
+    out = tmp_path / "zones.csv"
+    res = CliRunner().invoke(app, ["forecast", "predict", str(src), *COLS, "--until",
+                                   "2024-04-15T00:00:00Z", "--horizon", "7d", "--model", "kde",
+                                   "--by", "zone", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    zones = pd.read_csv(out)
+    assert list(zones.columns) == ["zone", "name", "expected", "area_km2", "per_km2", "share",
+                                   "rank"]
+    assert len(zones) == 11 and sorted(zones["rank"]) == list(range(1, 12))
+    assert zones.iloc[0]["zone"] == "centre" and zones.iloc[0]["name"] == "Centre-ville"
+    assert zones["share"].sum() == pytest.approx(1.0)
+    cells = tmp_path / "cells.csv"
+    CliRunner().invoke(app, ["forecast", "predict", str(src), *COLS, "--until",
+                             "2024-04-15T00:00:00Z", "--horizon", "7d", "--model", "kde",
+                             "--out", str(cells)])
+    # zones never hold more than the cells' total forecast
+    assert zones["expected"].sum() <= pd.read_csv(cells)["score"].sum() + 1e-6
+
+
+def test_predict_by_unknown_mode_is_a_french_error(app: typer.Typer, events_csv: Path,
+                                                   tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["forecast", "predict", str(events_csv), *COLS, "--until",
+                                   "2024-04-15", "--by", "quartier",
+                                   "--out", str(tmp_path / "x.csv")])
+    assert res.exit_code == 2 and "--by doit valoir" in res.output
+    bad = tmp_path / "zones.geojson"
+    bad.write_text("{pas du json", encoding="utf-8")
+    res = CliRunner().invoke(app, ["forecast", "predict", str(events_csv), *COLS, "--until",
+                                   "2024-04-15", "--by", "zone", "--zones", str(bad),
+                                   "--out", str(tmp_path / "x.csv")])
+    assert res.exit_code == 2 and "zones illisibles" in res.output

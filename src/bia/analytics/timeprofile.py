@@ -43,7 +43,7 @@ def local_bins(t_days: np.ndarray, tz: str | None, period: str = "week") -> np.n
         idx = pd.DatetimeIndex(pd.to_datetime(np.round(t * 86400.0), unit="s", utc=True)
                                ).tz_convert(tz)
         hod = np.asarray(idx.hour, np.int64)
-        dow = np.asarray(idx.dayofweek, np.int64)
+        dow = np.asarray(idx.day_of_week, np.int64)
     return hod if period == "day" else dow * 24 + hod
 
 

@@ -105,24 +105,55 @@ def predict_cmd(
     category_col: CatCol = None, category: Category = None, id_col: IdCol = None,
     source_col: SourceCol = None, preset: Preset = None, tz: Tz = None,
     area: Area = "support", seed: Seed = 0, patrol_weight: PatrolWeight = 0.5,
+    by: Annotated[str, typer.Option("--by", help="'cell' (one row per grid cell) or 'zone' "
+                                                 "(one row per named zone: expected count "
+                                                 "and risk rank).")] = "cell",
+    zones: Annotated[Path | None, typer.Option(
+        "--zones", help="GeoJSON of named zones for --by zone (default: the Biarritz "
+                        "pack's quartiers).")] = None,
+    zone_field: Annotated[str, typer.Option("--zone-field",
+                                            help="Property holding the zone code.")] = "code",
 ) -> None:
-    """Write cell_id,lon_min,lat_min,lon_max,lat_max,score for [until, until+horizon)."""
-    from bia.analytics.forecast import forecast_cells
+    """Write cell_id,lon_min,lat_min,lon_max,lat_max,score for [until, until+horizon), or
+    with --by zone: zone,name,expected,area_km2,per_km2,share,rank."""
+    from bia.analytics.forecast import forecast_grid
+    from bia.analytics.zones import zone_forecast
 
     try:
+        if by not in ("cell", "zone"):
+            raise AnalyticsError(f"bad --by {by!r}",
+                                 f"--by doit valoir « cell » ou « zone », pas {by!r}")
+        named = _zone_shapes(zones, zone_field) if by == "zone" else None
         events, zone = _load(events_path, preset=preset, time_col=time_col, lat_col=lat_col,
                              lon_col=lon_col, x_col=x_col, y_col=y_col, epsg=epsg,
                              category_col=category_col, id_col=id_col,
                              source_col=source_col, tz=tz)
-        cells = forecast_cells(events, _ts(until, zone), horizon, cell_m=cell_m, model=model,
-                               category=category, area=area, seed=seed,
-                               source_weights={"patrol": patrol_weight})
+        grid, scores = forecast_grid(events, _ts(until, zone), horizon, cell_m=cell_m,
+                                     model=model, category=category, area=area, seed=seed,
+                                     source_weights={"patrol": patrol_weight}, tz=zone)
+        table = (zone_forecast(grid, scores, *named) if named is not None
+                 else grid.to_frame(scores))
     except AnalyticsError as exc:
         _fail(exc)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
-    cells.to_csv(out, index=False, float_format="%.8g")
-    typer.echo(f"{len(cells)} cells written to {out}", err=True)
+    table.to_csv(out, index=False, float_format="%.8g")
+    typer.echo(f"{len(table)} {'zones' if named is not None else 'cells'} written to {out}",
+               err=True)
+
+
+def _zone_shapes(path: Path | None, field: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """Zone shapes and names from a GeoJSON file (default: the Biarritz pack's)."""
+    from bia.analytics.zones import zones_from_geojson
+    from bia.core.settings import PROJECT_ROOT
+
+    path = path or PROJECT_ROOT / "packs" / "biarritz" / "zones.geojson"
+    try:
+        geojson = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AnalyticsError(f"cannot read zones {path}",
+                             f"zones illisibles : {path}") from exc
+    return zones_from_geojson(geojson, field=field)
 
 
 @forecast_app.command("backtest")
