@@ -232,3 +232,10 @@ def test_a_visitor_in_danger_reads_the_number_in_their_language(nlu: LocalNlu, r
     assert state["emergency_number"] == "196" and "112" in state["extra_numbers"]
     turns, state = run(nlu, router, locate, ["Hay fuego en un contenedor y se acerca a los coches"])
     assert turns[0].reply.startswith("Urgencia: llame ahora al 18 (bomberos).")
+
+
+def test_fillers_are_not_taken_for_a_report(nlu: LocalNlu, router, locate) -> None:
+    turns, state = run(nlu, router, locate, ["je sais pas", "bah rien en fait"])
+    assert "pas sûr de bien comprendre" in turns[0].reply
+    assert state["category"] in (None, "autre") and state["phase"] == "handoff"
+    assert "confier à une personne" in turns[1].reply  # two misunderstandings: a person

@@ -89,7 +89,16 @@ def _loc_dict(loc: Location, locate: Locate | None) -> dict[str, Any]:
     return d
 
 
+# Words that carry no report: "je sais pas", "bah rien en fait", "euh ok".
+_FILLER = frozenset(
+    "je j sais sait pas rien bah ben bof euh heu hein ok okay oui non bon alors voila enfin fait "
+    "comme ca quoi truc machin chose tout peut etre vraiment aucune idee".split())
+
+
 def _understood(a: Analysis, text: str) -> bool:
+    content = [w for w in norm(text).split() if w not in _FILLER and len(w) >= 3]
+    if not a.emergency and a.location is None and len(content) == 0:
+        return False
     words = len(re.findall(r"[^\W\d_]{3,}", text))
     if a.emergency or a.location is not None or words >= 6:
         return True
