@@ -33,6 +33,7 @@ from bia.web.session import (
     login_csrf_ok,
     may_use_console,
     new_login_csrf,
+    oidc_label,
     pack_for,
     safe_next,
     session_csrf_ok,
@@ -68,6 +69,7 @@ def _login_page(request: Request, ctx: Context, *, error: str | None = None,
     token = new_login_csrf()
     response = page(request, ctx.settings, "console/connexion.html", status_code=status_code,
                     error=error, notice=notice, username=username, csrf=token,
+                    oidc_label=oidc_label(),
                     suite=safe_next(request.query_params.get("suite")),
                     **_common(ctx, None, ctx.pack()))
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",

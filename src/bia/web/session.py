@@ -33,6 +33,14 @@ def staff_from_cookie(request: Request, ctx: Context) -> Staff | None:
             return None
 
 
+def oidc_label() -> str | None:
+    """The single sign-on button's text when an identity provider is configured, else None."""
+    from bia.web.oidc import OidcSettings
+
+    cfg = OidcSettings()
+    return cfg.oidc_label if cfg.enabled else None
+
+
 def may_use_console(staff: Staff) -> bool:
     return staff.role in CASE_ROLES
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from starlette.routing import Mount
 
 from bia.api import stream
-from bia.web import analysis, citizen, console, documents_page
+from bia.web import analysis, citizen, console, documents_page, oidc_login
 from bia.web.render import STATIC_DIR, CachedStaticFiles
 
 
@@ -18,6 +18,7 @@ def install(app: FastAPI) -> None:
     matched before ``/api/v1/cases/{case_id}`` (whose int parameter would answer 422)."""
     app.include_router(stream.router)
     app.include_router(console.router)
+    app.include_router(oidc_login.router)
     app.include_router(documents_page.router)
     app.include_router(citizen.router)
     app.include_router(analysis.router)
