@@ -128,6 +128,7 @@ EXTRA_SETTINGS = (
     "bia.channels.phone.settings:PhoneSettings",
     "bia.intake.photos:PhotoSettings",
     "bia.intake.sms:SmsSettings",
+    "bia.web.oidc:OidcSettings",
 )
 
 
