@@ -24,7 +24,7 @@ from bia.api.security import photo_settings_of
 from bia.cases import audit
 from bia.cases import service as cases
 from bia.context import Context, LoadedPack
-from bia.core.errors import BiaError, Invalid
+from bia.core.errors import BiaError, Invalid, NotFound
 from bia.intake.imaging import CleanPhoto, PhotoRefused, clean_photo
 from bia.intake.photos import (
     PhotoSettings,
@@ -119,7 +119,7 @@ async def upload_photo(conversation_id: str, request: Request, ctx: ContextDep,
                        loaded: PackDep) -> PhotoOut:
     photos = photo_settings_of(request.app)
     if len(conversation_id) > 36:
-        raise Invalid("Conversation introuvable : recommencez.", code="conversation_inconnue")
+        raise NotFound("Conversation introuvable : recommencez.", code="conversation_inconnue")
     upload, consent = await _read_form(request)
     if not isinstance(upload, UploadFile):
         raise Invalid("Aucune photo reçue : choisissez un fichier (champ « photo »).",

@@ -162,7 +162,7 @@ class RedisWindow:
     RETRY_AFTER_S = 5.0  # after a failure, Redis is left alone this long (no added latency)
     WARN_EVERY_S = 60.0
 
-    def __init__(self, url: str, prefix: str, *, timeout_s: float = 0.25) -> None:
+    def __init__(self, url: str, prefix: str, *, timeout_s: float = 0.5) -> None:
         self.url, self.prefix, self.timeout_s = url, prefix, timeout_s
         self.fallback = SlidingWindow()
         self._client: Any = None
