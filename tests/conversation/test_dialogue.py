@@ -239,3 +239,14 @@ def test_fillers_are_not_taken_for_a_report(nlu: LocalNlu, router, locate) -> No
     assert "pas sûr de bien comprendre" in turns[0].reply
     assert state["category"] in (None, "autre") and state["phase"] == "handoff"
     assert "confier à une personne" in turns[1].reply  # two misunderstandings: a person
+
+
+def test_a_visitor_gets_the_tracking_code_in_their_language(nlu: LocalNlu, router,
+                                                            locate) -> None:
+    turns, state = run(nlu, router, locate, [
+        "loud music party next door, we can't sleep, 4 rue Mazagran", "since 11pm", "yes"])
+    assert state["tracking_code"] == "BIA-TEST-1"
+    said_last = state["transcript"][-1]
+    assert said_last["who"] == "bia"
+    assert said_last["text"].startswith("Your report is recorded. Tracking code: BIA-TEST-1.")
+    assert "Votre numéro de suivi est BIA-TEST-1" in said_last["text"]

@@ -172,6 +172,12 @@ def summary(state: dict[str, Any]) -> str:
 
 def recorded(state: dict[str, Any], code: str, message: str, handled_when: str) -> str:
     text = f"C'est enregistré. Votre numéro de suivi est {code}. {message}".strip()
+    if state.get("language") == "en":
+        text = (f"Your report is recorded. Tracking code: {code}. The details below "
+                "are in French.\n\n" + text)
+    elif state.get("language") == "es":
+        text = (f"Su aviso está registrado. Código de seguimiento: {code}. Los "
+                "detalles siguen en francés.\n\n" + text)
     if handled_when and handled_when not in text:
         text += f" Prise en charge : {handled_when}."
     if state.get("emergency") and state.get("emergency_number"):
