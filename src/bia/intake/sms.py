@@ -57,8 +57,7 @@ class SmsSettings(BaseSettings):
         default="Authorization", description="HTTP header carrying the SMS gateway token; "
         "`Authorization` adds the `Bearer` scheme, any other header gets the token as is.")
     sms_gateway_fields: dict[str, str] = Field(
-        default_factory=lambda: {"from": "from", "to": "to", "text": "text",
-                                 "reference": "reference"},
+        default={"from": "from", "to": "to", "text": "text", "reference": "reference"},
         description="JSON object renaming the gateway body's fields (keys from, to, text, "
         "reference) for a provider's API; a key left out is not sent.")
     sms_sender_name: str = Field(

@@ -70,7 +70,7 @@ class OidcSettings(BaseSettings):
         default="groups", description="Claim listing the officer's groups or roles; dotted "
         "for nested claims (Keycloak: `realm_access.roles`, Azure AD: `roles`).")
     oidc_role_map: dict[str, str] = Field(
-        default_factory=lambda: {r: r for r in ROLE_RANK},
+        default={r: r for r in ROLE_RANK},  # pydantic copies it per instance
         description="JSON object mapping values of the roles claim to BIA roles (agent, "
         "chef_de_poste, analyste, admin), e.g. {\"/police/agents\": \"agent\"}; the most "
         "privileged match wins; no match: login refused.")
