@@ -102,8 +102,9 @@ def main(argv: list[str] | None = None) -> int:
                          "deviance": poisson_deviance(scores, counts),
                          "hit5": res["hit_rate"][0.05], "pai5": res["pai"][0.05]})
     frame = pd.DataFrame(rows)
-    print(f"dataset={args.dataset} events={len(events)} nights={frame['variant'].value_counts().max()}"
-          f" from {first} ({tz}) window 22:00-06:00 cells={int(grid.mask.sum())}")
+    nights = frame["variant"].value_counts().max()
+    print(f"dataset={args.dataset} events={len(events)} nights={nights} from {first} ({tz}) "
+          f"window 22:00-06:00 cells={int(grid.mask.sum())}")
     table = frame.groupby("variant", sort=False).mean()
     print(f"{'variant':18s}{'pred/obs':>10s}{'|log r|':>9s}{'deviance':>10s}{'hit@5%':>9s}"
           f"{'PAI@5%':>8s}")

@@ -11,17 +11,22 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, Depends, Query
 import shapely
+from fastapi import APIRouter, Depends, Query
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from shapely.geometry import shape
 
 from bia.analytics import stats
-from bia.analytics.forecast import forecast_grid
+from bia.analytics.cache import Answer, ForecastCache, fingerprint
+from bia.analytics.forecast import forecast_fit
 from bia.analytics.hotspots import hotspots
+from bia.analytics.models import MODEL_NAMES
 from bia.analytics.multitest import benjamini_hochberg
 from bia.analytics.patrol import plan_patrols
 from bia.analytics.recurring import find_recurring
-from bia.analytics.types import AnalyticsError
+from bia.analytics.types import AnalyticsError, parse_horizon
+from bia.analytics.zones import zone_forecast
 from bia.api.auth import Staff, require_roles
 from bia.api.deps import ContextDep, SessionDep
 from bia.cases import audit
@@ -176,32 +181,116 @@ def recurring(session: SessionDep, ctx: ContextDep, staff: AnalystStaff, start: 
     return [p.as_dict(with_events=False) for p in found[:limit]]
 
 
-@router.get("/forecast", summary="Risque par maille pour le prochain créneau")
+FAST_MODELS = ("naive", "kde")
+STATUS_NOTES = {
+    "a_jour": None,
+    "precedente": "Prévision calculée sur les événements précédents ; la mise à jour est en "
+                  "cours (quelques secondes).",
+    "repli": "Le modèle demandé est en cours de calcul : prévision provisoire par densité "
+             "de noyau (KDE) en attendant.",
+}
+
+
+class AnalyticsApiSettings(BaseSettings):
+    """Interactive forecasts of the analyst API."""
+
+    model_config = SettingsConfigDict(env_prefix="BIA_", env_file=".env", extra="ignore")
+
+    analytics_forecast_model: str = Field(
+        default="ensemble",
+        description="Model of `GET /api/v1/analytics/forecast` when the request names none "
+        "(naive, kde, sepp, learned, ensemble). Heavy models are computed off-thread and "
+        "cached per commune, category, horizon and hour; new events invalidate the cache.")
+    analytics_forecast_wait_s: float = Field(
+        default=8.0, ge=0.0, le=120.0,
+        description="Seconds a forecast request waits for a fresh heavy-model computation "
+        "before answering with the previous forecast (or a KDE stand-in), flagged as such.")
+
+
+def _forecast_value(events: pd.DataFrame, until: pd.Timestamp, horizon: str, model: str,
+                    tz: str, zones: dict[str, Any], names: dict[str, str],
+                    warm: Any = None) -> dict[str, Any]:
+    """Cell scores, grid, zone table and the fitted model (for warm starts)."""
+    params: dict[str, Any] = {}
+    if warm is not None and model == "sepp":
+        params = {"warm": warm}
+    elif warm is not None and model == "ensemble":
+        params = {"member_params": {"sepp": {"warm": warm}}}
+    grid, scores, fitted = forecast_fit(events, until, horizon, model=model, tz=tz,
+                                        model_params=params)
+    sepp = fitted if model == "sepp" else getattr(fitted, "fitted", {}).get("sepp")
+    return {"grid": grid, "scores": scores, "model": model, "until": until,
+            "zones": zone_forecast(grid, scores, zones, names),
+            "sepp_fit": getattr(sepp, "last_fit", None)}
+
+
+@router.get("/forecast", summary="Risque par maille et par quartier pour le prochain créneau")
 def forecast(session: SessionDep, ctx: ContextDep, staff: AnalystStaff,
              horizon: Annotated[str, Query(pattern=r"^\d+(h|d|w)$")] = "1d",
              category: str | None = None, model: str | None = None,
              crews: Annotated[int, Query(ge=0, le=20)] = 0,
              shift_hours: Annotated[float, Query(gt=0, le=24)] = 8.0) -> dict[str, Any]:
+    """Forecast for ``[now rounded down to the hour, + horizon)``: the 500 riskiest cells,
+    every named zone with its expected count and risk rank, and optionally a patrol plan.
+
+    Heavy models (the default ensemble) come from a per-commune cache computed off-thread
+    (:mod:`bia.analytics.cache`); ``statut`` says whether the answer is fresh.
+    """
     loaded = ctx.pack_of(staff.commune_id) if staff.commune_id else ctx.pack()
-    events = _events(ctx, session, loaded, category)
-    until = pd.Timestamp(utcnow())
-    if events.empty:
-        return {"cells": [], "plan": None}
+    conf: AnalyticsApiSettings = ctx.service("analytics-api-settings", AnalyticsApiSettings)
+    name = model or conf.analytics_forecast_model
+    if name not in MODEL_NAMES:
+        raise Invalid(f"Modèle inconnu : {name} (connus : {', '.join(MODEL_NAMES)}).",
+                      code="modele_inconnu")
     try:
-        # interactive default: the time-decayed KDE answers in well under a second; the
-        # heavier models (sepp, learned, ensemble) are for `bia forecast` and its backtests
-        grid, scores = forecast_grid(events, until, horizon, model=model or "kde")
-    except (AnalyticsError, KeyError, ValueError) as exc:
-        if isinstance(exc, AnalyticsError):
-            raise Invalid(exc.message_fr, code="prevision_impossible") from None
-        raise Invalid(f"Modèle inconnu : {model}", code="modele_inconnu") from None
+        parse_horizon(horizon)
+    except AnalyticsError as exc:
+        raise Invalid(exc.message_fr, code="horizon_invalide") from None
+    events = _events(ctx, session, loaded, category)
+    if events.empty:
+        return {"cells": [], "zones": [], "plan": None, "model": name, "statut": "a_jour"}
+    until = pd.Timestamp(utcnow()).floor("h")
+    tz = loaded.pack.commune.timezone
+    shapes = _zones(loaded)
+    names = {f["properties"]["code"]: f["properties"].get("name", "")
+             for f in loaded.pack.zones_geojson["features"]}
+    try:
+        if name in FAST_MODELS:
+            answer = Answer(_forecast_value(events, until, horizon, name, tz, shapes, names),
+                            "a_jour")
+        else:
+            cache: ForecastCache = ctx.service("forecast-cache", ForecastCache)
+            family = (loaded.commune_id, category, name, horizon)
+            warm_key = (loaded.commune_id, category)
+            frame = events.copy()  # the worker must not see later changes to the frame
+
+            def compute() -> dict[str, Any]:
+                value = _forecast_value(frame, until, horizon, name, tz, shapes, names,
+                                        warm=cache.warm(warm_key))
+                if value["sepp_fit"] is not None:
+                    cache.set_warm(warm_key, value["sepp_fit"])
+                return value
+
+            answer = cache.get(family, (*family, until.isoformat()), fingerprint(events),
+                               compute, wait_s=conf.analytics_forecast_wait_s,
+                               fallback=lambda: _forecast_value(events, until, horizon, "kde",
+                                                                tz, shapes, names))
+    except AnalyticsError as exc:
+        raise Invalid(exc.message_fr, code="prevision_impossible") from None
+    value = answer.value
+    grid, scores = value["grid"], value["scores"]
     frame = grid.to_frame(scores)
     plan = None
     if crews:
-        plan_obj = plan_patrols(grid, scores, n_crews=crews, shift_start=until,
-                                shift_hours=shift_hours)
-        plan = plan_obj.as_dict()
-    _audit(session, staff, loaded, "forecast", {"horizon": horizon, "category": category})
+        plan = plan_patrols(grid, scores, n_crews=crews, shift_start=value["until"],
+                            shift_hours=shift_hours).as_dict()
+    _audit(session, staff, loaded, "forecast", {"horizon": horizon, "category": category,
+                                                "model": value["model"]})
     top = frame.sort_values("score", ascending=False).head(500)
-    return {"until": until.isoformat(), "horizon": horizon, "cells": _records(top), "plan": plan,
-            "valid_until": (until + timedelta(hours=1)).isoformat()}
+    out_until: pd.Timestamp = value["until"]
+    return {"until": out_until.isoformat(), "horizon": horizon, "model": value["model"],
+            "requested_model": name, "statut": answer.status,
+            "note": STATUS_NOTES[answer.status],
+            "compute_seconds": None if answer.seconds is None else round(answer.seconds, 2),
+            "cells": _records(top), "zones": _records(value["zones"]), "plan": plan,
+            "valid_until": (out_until + timedelta(hours=1)).isoformat()}
