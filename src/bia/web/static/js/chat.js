@@ -167,7 +167,58 @@
     });
   }
 
-  function start() {
+  /* The conversation id is kept in this tab's sessionStorage (gone when the tab is closed), so
+     that a refreshed page, or a resident coming back from the tracking page, finds the exchange
+     where it was instead of a blank chat. */
+  var KEY = "bia.conversation";
+  function remember(id) {
+    try {
+      if (id) { sessionStorage.setItem(KEY, id); } else { sessionStorage.removeItem(KEY); }
+    } catch (e) { /* storage disabled: the chat still works, without resuming */ }
+  }
+  function remembered() {
+    try { return sessionStorage.getItem(KEY); } catch (e) { return null; }
+  }
+
+  function ready() {
+    input.disabled = false;
+    send.disabled = false;
+    photoReady(true);
+    showError("");
+  }
+
+  function resume(id) {
+    return fetch(api + "/" + encodeURIComponent(id), {
+      credentials: "same-origin", headers: { Accept: "application/json" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("gone"); }
+      return response.json();
+    }).then(function (data) {
+      conversation = data.id;
+      pendingMark(false);
+      data.messages.forEach(function (m) { add(m.who === "bia" ? "bot" : "user", m.text); });
+      applyState(data.state);
+      ready();
+    });
+  }
+
+  function fresh() {
+    return post(api, { channel: "web" }).then(function (data) {
+      conversation = data.id;
+      remember(data.id);
+      pendingMark(false);
+      add("bot", data.reply);
+      applyState(data.state);
+      ready();
+    }).catch(function (e) {
+      pendingMark(false);
+      showError(e.message);
+      send.disabled = false;
+      input.disabled = false;
+    });
+  }
+
+  function start(anew) {
     conversation = null;
     shownCode = null;
     shownEmergency = null;
@@ -179,20 +230,14 @@
     tracking.classList.add("bia-hidden");
     again.classList.add("bia-hidden");
     pendingMark(true);
-    return post(api, { channel: "web" }).then(function (data) {
-      conversation = data.id;
-      pendingMark(false);
-      add("bot", data.reply);
-      applyState(data.state);
-      input.disabled = false;
-      send.disabled = false;
-      photoReady(true);
-      showError("");
-    }).catch(function (e) {
-      pendingMark(false);
-      showError(e.message);
-      send.disabled = false;
-      input.disabled = false;
+    var previous = anew ? null : remembered();
+    if (anew) { remember(null); }
+    if (!previous) { return fresh(); }
+    return resume(previous).catch(function () {
+      remember(null);  /* unknown or expired: start a new conversation */
+      log.textContent = "";
+      pendingMark(true);
+      return fresh();
     });
   }
 
@@ -233,7 +278,7 @@
   });
 
   again.addEventListener("click", function () {
-    start().then(function () { input.focus(); });
+    start(true).then(function () { input.focus(); });
   });
 
   start();
