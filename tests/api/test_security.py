@@ -47,6 +47,12 @@ def test_tracking_lookups_are_rate_limited(client: TestClient) -> None:
     assert int(limited.headers["Retry-After"]) > 0
 
 
+def test_guessing_conversation_ids_is_rate_limited(client: TestClient) -> None:
+    codes = [client.get(f"/api/v1/conversations/00000000-0000-4000-8000-{n:012d}").status_code
+             for n in range(21)]
+    assert codes[:20] == [404] * 20 and codes[20] == 429
+
+
 def test_api_docs_use_local_assets(client: TestClient) -> None:
     page = client.get("/docs").text
     assert "/static/vendor/swagger/swagger-ui-bundle.js" in page

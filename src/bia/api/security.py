@@ -52,6 +52,7 @@ LIMITED = (
     ("/api/v1/analyze", "POST", "analyze"),
     ("/open311/v2/requests", "POST", "open311"),
     ("/api/v1/reports/", "GET", "tracking"),
+    ("/api/v1/conversations/", "GET", "tracking"),  # resuming a chat: a look-up by secret id
     ("/suivi/", "GET", "tracking"),
     ("/api/v1/auth/token", "POST", "login"),
     ("/console/connexion", "POST", "login"),
