@@ -63,17 +63,23 @@ def wav(folder: Path, text: str) -> Path:
     return out
 
 
-def latencies(ctx, since: int) -> tuple[list[int], list[int], int, list[int]]:
+def latencies(ctx, since: int) -> tuple[list[int], list[int], int, list[int], list[dict]]:
     with ctx.session() as session:
         rows = [r.details["phone"] for r in session.scalars(
             select(Report).where(Report.id > since)) if "phone" in (r.details or {})]
     return ([ms for r in rows for ms in r["latencies_ms"]],
             [ms for r in rows for ms in r["asr_ms"]], len(rows),
-            [ms for r in rows for ms in r.get("filler_ms", [])])
+            [ms for r in rows for ms in r.get("filler_ms", [])],
+            [b for r in rows for b in r.get("breakdown", [])])
+
+
+STEPS = {"end_of_speech_ms": "end-of-speech wait (VAD hangover)",
+         "asr_ms": "recognition left after it", "dialogue_ms": "NLU + dialogue + database",
+         "tts_ms": "synthesis of the first sentence", "rtp_ms": "to the first RTP packet"}
 
 
 def figures(name: str, lat: list[int], asr: list[int], reports: int, fillers: list[int],
-            calls: int) -> None:
+            breakdown: list[dict], calls: int) -> None:
     if not lat:
         print(f"{name}: no answer measured ({reports}/{calls} reports)")
         return
@@ -82,6 +88,11 @@ def figures(name: str, lat: list[int], asr: list[int], reports: int, fillers: li
           f"max {max(lat) / 1000:.2f} s (n={len(lat)}); recognition p50 "
           f"{np.percentile(asr, 50) / 1000:.2f} s p95 {np.percentile(asr, 95) / 1000:.2f} s; "
           f"« un instant » said first in {len(fillers)} turns")
+    full = [b for b in breakdown if all(k in b for k in STEPS)]
+    if full:
+        print(f"  where the time goes, median of {len(full)} turns: " + "; ".join(
+            f"{label} {np.median([b[k] for b in full]) / 1000:.2f} s"
+            for k, label in STEPS.items()))
 
 
 def main() -> None:

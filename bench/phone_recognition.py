@@ -60,6 +60,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--models", default="base")
     parser.add_argument("--prompt", choices=["yes", "no", "both"], default="both")
+    parser.add_argument("--window", default="full,fit",
+                        help="encoder window: full (30 s), fit (the turn + margin, the "
+                        "default) or fitN (fitted, at least N seconds)")
     parser.add_argument("--out", type=Path, default=None, help="JSON lines of every sample")
     args = parser.parse_args()
     settings = PhoneSettings()
@@ -82,8 +85,12 @@ def main() -> None:
           f"street {np.mean([s for _, s in ceiling]):.0%}")
     sink = args.out.open("w", encoding="utf-8") if args.out else None
     prompts = {"yes": [True], "no": [False], "both": [False, True]}[args.prompt]
-    for size in args.models.split(","):
-        model = FasterWhisper(str(packaged_whisper(settings.model_dir, size)))
+    for size, window in [(m, w) for m in args.models.split(",") for w in args.window.split(",")]:
+        fitted = window.startswith("fit")
+        least = float(window[3:]) if fitted and window[3:] else settings.asr_min_window_s
+        model = FasterWhisper(str(packaged_whisper(settings.model_dir, size)),
+                              window_margin_s=settings.asr_window_margin_s if fitted else None,
+                              min_window_s=least)
         model.transcribe(audio[0])  # warm-up
         for use_prompt in prompts:
             errs, cats, sts, times, ratios = [], [], [], [], []
@@ -97,11 +104,13 @@ def main() -> None:
                 cats.append(a.category == r["expect"]["category"])
                 sts.append((a.location.street if a.location else None) == r["expect"]["street"])
                 if sink:
-                    sink.write(json.dumps({"model": size, "prompt": use_prompt, "id": r["id"],
+                    sink.write(json.dumps({"model": size, "window": window,
+                                           "prompt": use_prompt, "id": r["id"],
                                            "ref": r["text"], "hyp": hyp, "wer": errs[-1],
                                            "category_ok": cats[-1], "street_ok": sts[-1]},
                                           ensure_ascii=False) + "\n")
-            print(f"whisper-{size:<5} prompt={'yes' if use_prompt else 'no ':<3} "
+            print(f"whisper-{size:<5} window={window:<5} "
+                  f"prompt={'yes' if use_prompt else 'no ':<3} "
                   f"WER {statistics.mean(errs):.2f}  category {np.mean(cats):.0%}  "
                   f"street {np.mean(sts):.0%}  time/utterance p50 "
                   f"{statistics.median(times):.2f} s p95 {np.percentile(times, 95):.2f} s  "

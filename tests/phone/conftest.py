@@ -320,6 +320,7 @@ def sipp(tmp_path: Path) -> Any:
     folder.mkdir()
     return SimpleNamespace(say=sipp_say, pause=sipp_pause, dtmf=sipp_dtmf, info=sipp_info,
                            bye=sipp_bye, accept_refer=sipp_accept_refer,
+                           refuse_refer=sipp_refuse_refer, refer_fails=sipp_refer_fails,
                            await_bye=sipp_await_bye, folder=folder,
                            run=lambda port, body, **kw: run_sipp(folder, port, body, **kw))
 
@@ -389,3 +390,143 @@ def sqlite_only(database_url: str) -> None:
     the emergency and ten-call tests, and the suite stays within a few minutes."""
     if not database_url.startswith("sqlite"):
         pytest.skip("checked on SQLite only (see tests/phone/conftest.py: sqlite_only)")
+
+
+# ---- the called side of a bridged call (SIPp as UAS) --------------------------------------
+
+def sipp_refuse_refer(status: int = 603) -> str:
+    """The caller's PBX refuses the REFER outright (many do, against toll fraud)."""
+    return f"""  <recv request="REFER" timeout="60000"/>
+  <send><![CDATA[
+SIP/2.0 {status} Refused
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+]]></send>
+"""
+
+
+def sipp_refer_fails(cseq: int, status: int = 503) -> str:
+    """The REFER is accepted, then NOTIFY reports that the transfer failed."""
+    return f"""  <recv request="REFER" timeout="60000"/>
+  <send><![CDATA[
+SIP/2.0 202 Accepted
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+]]></send>
+  <send retrans="500"><![CDATA[
+NOTIFY sip:bia@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+{_OUR}
+CSeq: {cseq} NOTIFY
+Event: refer
+Subscription-State: terminated;reason=noresource
+Content-Type: message/sipfrag;version=2.0
+Content-Length: [len]
+
+SIP/2.0 {status} Service Unavailable
+]]></send>
+  <recv response="200"/>
+"""
+
+
+_UAS_REPLY = """[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:[local_ip]:[local_port];transport=[transport]>"""
+
+
+def uas_scenario(*, answer: bool = True, wav: Path | None = None, payload: int = 8) -> str:
+    """The called number: rings, then answers (PCMA by default, so BIA transcodes) and speaks
+    ``wav`` until BIA hangs up; or, with ``answer`` False, is busy (486)."""
+    if not answer:
+        final = f"""  <send><![CDATA[
+SIP/2.0 486 Busy Here
+{_UAS_REPLY}
+Content-Length: 0
+]]></send>
+  <recv request="ACK"/>
+"""
+    else:
+        codec = "PCMA" if payload == 8 else "PCMU"
+        play = (f'  <nop><action><exec rtp_stream="{wav},1,{payload}"/></action></nop>\n'
+                if wav else "")
+        final = f"""  <send retrans="500"><![CDATA[
+SIP/2.0 200 OK
+{_UAS_REPLY}
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=called 1 1 IN IP4 [local_ip]
+s=-
+c=IN IP4 [media_ip]
+t=0 0
+m=audio [rtpstream_audio_port] RTP/AVP {payload}
+a=rtpmap:{payload} {codec}/8000
+]]></send>
+  <recv request="ACK"/>
+{play}  <recv request="BYE" timeout="60000"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+]]></send>
+"""
+    return f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="called">
+  <recv request="INVITE"/>
+  <send><![CDATA[
+SIP/2.0 180 Ringing
+{_UAS_REPLY}
+Content-Length: 0
+]]></send>
+{final}</scenario>
+"""
+
+
+def start_sipp_uas(folder: Path, port: int, scenario: str,
+                   timeout: float = 120) -> subprocess.Popen[str]:
+    """SIPp answering on 127.0.0.1:``port`` for one call (the emergency number's side)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "called.xml"
+    path.write_text(scenario, encoding="latin-1")
+    media = 30000 + free_port() % 15000 // 4 * 4
+    return subprocess.Popen(
+        ["sipp", "-sf", str(path), "-i", "127.0.0.1", "-p", str(port), "-mi", "127.0.0.1",
+         "-mp", str(media), "-m", "1", "-nostdin", "-trace_err", "-trace_msg",
+         "-timeout", str(int(timeout)), "-timeout_error"],
+        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.fixture
+def called_side(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Start SIPp as the number BIA calls when it bridges; stopped after the test."""
+    procs: list[subprocess.Popen[str]] = []
+
+    def start(port: int, **kwargs: Any) -> subprocess.Popen[str]:
+        proc = start_sipp_uas(tmp_path / "called", port, uas_scenario(**kwargs))
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from bia.channels.phone import prompts as P
+from bia.channels.phone.handover import HandOver
 from bia.channels.phone.records import CallRecord, finalize_call
 from bia.channels.phone.server import CallLeg
 from bia.channels.speech.audio import RATE
-from bia.channels.speech.tts import Part
+from bia.channels.speech.tts import Part, sentences
 from bia.channels.speech.vad import Segmenter
 from bia.core.coltypes import utcnow
 from bia.intake import assistant
@@ -43,10 +44,11 @@ class Event:
     audio: np.ndarray | None = None
     early: asyncio.Future[str] | None = None  # transcription started before the turn ended
     digit: str = ""
-    at: float = field(default_factory=time.monotonic)
+    at: float = field(default_factory=time.monotonic)  # when the caller stopped speaking
+    detected: float = field(default_factory=time.monotonic)  # when the VAD decided so
 
 
-class VoiceCall:
+class VoiceCall(HandOver):
     """The dialogue of one call, driven by the SIP server through :class:`CallLeg`."""
 
     def __init__(self, leg: CallLeg, service: PhoneService) -> None:
@@ -69,6 +71,8 @@ class VoiceCall:
         self._last_frame = time.monotonic()
         self._early: tuple[int, asyncio.Future[str]] | None = None
         self._filler_playing = False
+        self._marks: dict[str, float] = {}
+        self._gone = asyncio.Event()  # the caller hung up
         leg.rtp.on_play_start = self._on_play_start
 
     # ---- called by the server (event loop thread) ---------------------------------------
@@ -100,6 +104,7 @@ class VoiceCall:
 
     def on_remote_hangup(self) -> None:
         self.hung_up = True
+        self._gone.set()
         self.leg.stop_playback()
         self.events.put_nowait(Event("hangup"))
 
@@ -112,25 +117,50 @@ class VoiceCall:
         if self._speech_end is not None and not self._answered_turn:
             self.record.latencies_ms.append(round((at - self._speech_end) * 1000))
             self._answered_turn = True
+            marks, previous = {**self._marks, "rtp": at}, self._speech_end
+            steps = {}
+            for step in ("end_of_speech", "asr", "dialogue", "tts", "rtp"):
+                if step in marks:
+                    steps[f"{step}_ms"] = round((marks[step] - previous) * 1000)
+                    previous = marks[step]
+            self.record.breakdown.append(steps)
 
     # ---- speaking and listening -----------------------------------------------------------
-    async def say(self, parts: list[Part | str], *, protect_s: float = 0.0,
+    async def say(self, parts: Sequence[Part | str], *, protect_s: float = 0.0,
                   log_text: str | None = None) -> bool:
-        """Speak; True when heard to the end, False when the caller cut in or hung up."""
+        """Speak; True when heard to the end, False when the caller cut in or hung up.
+
+        The reply is synthesised sentence by sentence and streamed: the caller hears the first
+        sentence while the next ones are made, instead of waiting for the whole reply."""
         if self.hung_up:
             return False
-        pcm = await self._work(self.svc.voice.render, parts)
         self.record.add("bia", log_text or " ".join(p if isinstance(p, str) else p.text
                                                      for p in parts))
         if protect_s > 0:
+            pcm = await self._work(self.svc.voice.render, parts)
             self.barge_in = False
             head = int(protect_s * RATE)
             done = await self.leg.play(pcm[:head])
             self.barge_in = True
             if self.hung_up or not done or self.segmenter.speaking or not self.events.empty():
                 return False  # the caller started talking meanwhile: listen to them now
-            pcm = pcm[head:]
-        return await self.leg.play(pcm)
+            return await self.leg.play(pcm[head:])
+        pieces = sentences(parts) or [Part("", pause_ms=200)]
+        first = await self._work(self.svc.voice.render_one, pieces[0])
+        self._mark("tts")
+        if self.hung_up:
+            return False
+        playing = self.leg.play(first, more=len(pieces) > 1)
+        for i, piece in enumerate(pieces[1:], start=2):
+            pcm = await self._work(self.svc.voice.render_one, piece)
+            if not self.leg.rtp.append(pcm, more=i < len(pieces)):
+                break  # cut by the caller: the rest is not needed
+        return await playing
+
+    def _mark(self, step: str) -> None:
+        """Time one step of the current turn (for the latency breakdown)."""
+        if not self._answered_turn and step not in self._marks:
+            self._marks[step] = time.monotonic()
 
     async def listen(self, timeout_s: float) -> Event | None:
         """The caller's next turn (speech or key), or None after ``timeout_s`` of nothing.
@@ -255,7 +285,9 @@ class VoiceCall:
                 continue
             assert event.audio is not None
             self._speech_end, self._answered_turn = event.at, False
+            self._marks = {"end_of_speech": event.detected}
             text = await self._with_filler(event.early or self.transcribe(event.audio))
+            self._mark("asr")
             self.record.add("caller", text or "[inaudible]")
             if not text:
                 await self.say([P.NOT_HEARD])
@@ -272,6 +304,7 @@ class VoiceCall:
             return False
         if digit in DIGIT_TEXT:
             self._speech_end, self._answered_turn = time.monotonic(), False
+            self._marks = {}
             return await self.on_text(DIGIT_TEXT[digit])
         await self.say([P.KEYS_HELP])
         return False
@@ -300,6 +333,7 @@ class VoiceCall:
     async def respond(self, text: str) -> bool:
         was_emergency = bool(self.state.get("emergency"))
         turn = await self._with_filler(self._ask_assistant(text))
+        self._mark("dialogue")
         if turn is None:
             return True
         self.last_reply = turn.reply
@@ -333,34 +367,6 @@ class VoiceCall:
             said += " " + P.GOODBYE
         await self.say(parts, log_text=said)
         return finished
-
-    async def transfer_emergency(self) -> bool:
-        number = self.record.emergency_number or "17"
-        target = self.svc.transfer_target(number)
-        if target is None:
-            return False
-        await self.say([P.transferring(number)])
-        self.record.transfer = {"target": target, "ok": False}
-        if await self.leg.transfer(target):
-            self.record.transfer["ok"] = True
-            self.record.outcome = "transferred"
-            return True
-        await self.say([P.TRANSFER_FAILED.format(number=number)])
-        return False
-
-    async def operator(self, text: str = "je veux parler à un agent") -> bool:
-        """« Tapez 0 »: the desk when it is on duty, else a callback request in the report."""
-        target = self.settings.sip_operator_uri
-        if target and self.svc.desk_on_duty(self.now()):
-            await self.say([P.TO_DESK])
-            self.record.transfer = {"target": target, "ok": False, "desk": True}
-            if await self.leg.transfer(target):
-                self.record.transfer["ok"] = True
-                self.record.outcome = "to_desk"
-                return True
-            await self.say([P.DESK_FAILED])
-        self.record.callback = True
-        return await self.respond(text)
 
     async def voicemail(self) -> None:
         """Several silences: take a message, transcribed into the report."""

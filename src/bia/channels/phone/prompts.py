@@ -28,6 +28,8 @@ KEYS_HELP = "Tapez 1 pour oui, 2 pour non, 0 pour parler à un agent, étoile po
 TO_DESK = "Je vous passe le poste de la police municipale. Restez en ligne."
 DESK_FAILED = "Le poste ne répond pas pour l'instant."
 TRANSFER_FAILED = "Le transfert n'a pas abouti. Raccrochez et composez le {number} tout de suite."
+CALLING_FOR_YOU = "Je compose le {number} pour vous. Restez en ligne."
+CALLING_DESK = "J'appelle le poste pour vous. Restez en ligne."
 NO_TRANSFER = "D'accord, je reste avec vous."
 
 _YES = re.compile(r"^ ?(oui|ouais|ok|okay|d accord|allez y|vas y|volontiers|transferez|"
@@ -40,6 +42,15 @@ _OPERATOR = re.compile(r"\b(operateur|operatrice|agent|standard|conseiller|un hu
 def offer_transfer(number: str) -> str:
     return (f"Je peux vous mettre en relation avec le {number} tout de suite. "
             "Dites oui, ou tapez 1.")
+
+
+def dial_yourself(number: str) -> list[Part]:
+    """When neither the transfer nor the bridged call worked: the number, slowly, twice."""
+    spoken = for_voice(f"le {number}")
+    return [Part("Je n'arrive pas à joindre ce numéro. Raccrochez et composez", pause_ms=300),
+            Part(spoken, slow=True, pause_ms=700), Part("Je répète :", pause_ms=300),
+            Part(spoken, slow=True, pause_ms=500),
+            Part("Votre signalement est enregistré.", pause_ms=300)]
 
 
 def transferring(number: str) -> str:

@@ -86,8 +86,8 @@ def _file_report(ctx: Context, loaded: LoadedPack, conversation_id: str | None,
         analysis.category = state["category"]
     loc = state.get("location")
     if analysis.location is None and loc:
-        analysis.location = Location(**{k: loc.get(k) for k in ("text", "street", "number",
-                                                                "lat", "lon", "zone", "cross_street")})
+        analysis.location = Location(**{k: loc.get(k) for k in (
+            "text", "street", "number", "lat", "lon", "zone", "cross_street")})
     place(ctx, loaded, analysis)
     contact = {"phone": record.caller} if record.callback and record.caller else None
     key = f"conv-{conversation_id}" if conversation_id else f"call-{record.call_id}"[:80]

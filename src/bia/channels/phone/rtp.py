@@ -40,6 +40,8 @@ class RtpSession(asyncio.DatagramProtocol):
         self._queue: list[np.ndarray] = []  # outbound frames
         self._done: asyncio.Future[bool] | None = None
         self._started_speaking = False
+        self._more = False  # a streamed reply has parts still to come
+        self.relayed = 0  # frames received from the other leg of a bridged call
         self._last_event_ts: int | None = None
         self._silence = bytes([silence_byte(law)]) * FRAME
         self._clock: asyncio.Task[None] | None = None
@@ -123,22 +125,50 @@ class RtpSession(asyncio.DatagramProtocol):
     # ---- sending ------------------------------------------------------------------------
     @property
     def playing(self) -> bool:
-        return bool(self._queue)
+        """Speaking, or between two sentences of a reply still being synthesised."""
+        return bool(self._queue) or (self._done is not None and not self._done.done())
 
-    def play(self, pcm: np.ndarray) -> asyncio.Future[bool]:
-        """Queue audio; the future is True when it was all sent, False when cut."""
+    def play(self, pcm: np.ndarray, *, more: bool = False) -> asyncio.Future[bool]:
+        """Queue audio; the future is True when it was all sent, False when cut.
+
+        With ``more`` the reply is streamed: the first sentence plays while the next ones are
+        synthesised and added with :meth:`append`; the future waits for the last of them."""
         self.stop_playback()
-        pad = (-pcm.size) % FRAME
-        pcm = np.concatenate([pcm, np.zeros(pad, np.int16)]) if pad else pcm
-        self._queue = list(pcm.reshape(-1, FRAME)) if pcm.size else []
+        self._queue = self._frames(pcm)
+        self._more = more
         self._done = asyncio.get_running_loop().create_future()
         self._started_speaking = False
-        if not self._queue:
+        if not self._queue and not more:
             self._done.set_result(True)
         return self._done
 
+    def append(self, pcm: np.ndarray, *, more: bool = False) -> bool:
+        """Add the next part of a streamed reply; False when that reply was cut (barge-in)."""
+        if self._done is None or self._done.done():
+            return False
+        self._queue.extend(self._frames(pcm))
+        self._more = more
+        if not self._queue and not more:
+            self._done.set_result(True)
+        return True
+
+    @staticmethod
+    def _frames(pcm: np.ndarray) -> list[np.ndarray]:
+        pad = (-pcm.size) % FRAME
+        pcm = np.concatenate([pcm, np.zeros(pad, np.int16)]) if pad else pcm
+        return list(pcm.reshape(-1, FRAME)) if pcm.size else []
+
+    def relay(self, frame: np.ndarray) -> None:
+        """Audio of the other leg of a bridged call, sent on this leg's clock (a few frames of
+        jitter buffer; older frames are dropped rather than delaying the conversation)."""
+        self._queue.append(frame)
+        if len(self._queue) > 6:
+            del self._queue[0]
+        self.relayed += 1
+
     def stop_playback(self) -> None:
         self._queue = []
+        self._more = False
         if self._done is not None and not self._done.done():
             self._done.set_result(False)
 
@@ -163,7 +193,8 @@ class RtpSession(asyncio.DatagramProtocol):
                 if self.on_play_start is not None:
                     self.on_play_start(time.monotonic())
             payload = encode_g711(frame, self.law)
-            if not self._queue and self._done is not None and not self._done.done():
+            if not self._queue and not self._more and self._done is not None \
+                    and not self._done.done():
                 self._done.set_result(True)
         else:
             frame, payload = None, self._silence

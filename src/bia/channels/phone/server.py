@@ -21,6 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from bia.channels.phone import sip
+from bia.channels.phone.bridge import Bridge, OutgoingCall, place_bridge
 from bia.channels.phone.rtp import RtpSession
 
 log = logging.getLogger("bia.phone.sip")
@@ -71,8 +72,8 @@ class CallLeg:
     def rtp(self) -> RtpSession:
         return self.dialog.rtp
 
-    def play(self, pcm: np.ndarray) -> asyncio.Future[bool]:
-        return self.dialog.rtp.play(pcm)
+    def play(self, pcm: np.ndarray, *, more: bool = False) -> asyncio.Future[bool]:
+        return self.dialog.rtp.play(pcm, more=more)
 
     def stop_playback(self) -> None:
         self.dialog.rtp.stop_playback()
@@ -104,6 +105,12 @@ class CallLeg:
             return True  # accepted (202) but no progress report: the peer is transferring
         return 200 <= status < 300
 
+    async def bridge(self, target: str, *, trunk: tuple[str, int] | None = None,
+                     ring_timeout_s: float = 30.0) -> tuple[Bridge | None, int]:
+        """Call ``target`` from BIA and relay the audio (when a REFER could not be done)."""
+        return await place_bridge(self.server, self.rtp, target, trunk=trunk,
+                                  caller=self.caller, ring_timeout_s=ring_timeout_s)
+
 
 class SipServer(asyncio.DatagramProtocol):
     def __init__(self, make_handler: Callable[[CallLeg], CallHandler], *, public_host: str,
@@ -115,6 +122,7 @@ class SipServer(asyncio.DatagramProtocol):
         self.transport: asyncio.DatagramTransport | None = None
         self.port = 0
         self.dialogs: dict[str, Dialog] = {}
+        self.outgoing: dict[str, OutgoingCall] = {}  # called legs of bridged calls
         self._pending: dict[tuple[str, int, str], asyncio.Future[sip.SipMessage]] = {}
         self.calls_total = 0
 
@@ -148,6 +156,10 @@ class SipServer(asyncio.DatagramProtocol):
 
     # ---- requests in --------------------------------------------------------------------
     def _on_request(self, msg: sip.SipMessage, addr: tuple[str, int]) -> None:
+        called = self.outgoing.get(msg.call_id)
+        if called is not None:
+            called.on_request(msg, addr)
+            return
         dialog = self.dialogs.get(msg.call_id)
         method = msg.method or ""
         if method == "INVITE":
@@ -296,10 +308,15 @@ class SipServer(asyncio.DatagramProtocol):
             ("To", invite.get("from") or ""), ("Call-ID", dialog.call_id),
             ("CSeq", f"{dialog.local_cseq} {method}"),
             ("Contact", f"<sip:bia@{self.public_host}:{self.port}>"), *(extra or [])]
-        key = (dialog.call_id, dialog.local_cseq, method)
+        return await self.transact((dialog.call_id, dialog.local_cseq, method), msg.encode(),
+                                   dialog.addr)
+
+    async def transact(self, key: tuple[str, int, str], data: bytes,
+                       addr: tuple[str, int]) -> sip.SipMessage:
+        """Send a request, retransmitted (T1 doubling) until its final response arrives."""
         future: asyncio.Future[sip.SipMessage] = asyncio.get_running_loop().create_future()
         self._pending[key] = future
-        data = self.send(msg, dialog.addr)
+        self.send(data, addr)
         interval, waited = T1, 0.0
         try:
             while waited < 32 * T1:
@@ -307,14 +324,18 @@ class SipServer(asyncio.DatagramProtocol):
                     return await asyncio.wait_for(asyncio.shield(future), interval)
                 except TimeoutError:
                     waited += interval
-                    self.send(data, dialog.addr)
+                    self.send(data, addr)
                     interval = min(interval * 2, T2)
-            raise TimeoutError(method)
+            raise TimeoutError(key[2])
         finally:
             self._pending.pop(key, None)
 
     def _on_response(self, msg: sip.SipMessage) -> None:
         number, method = msg.cseq
+        called = self.outgoing.get(msg.call_id)
+        if called is not None and method == "INVITE":
+            called.on_response(msg)
+            return
         future = self._pending.get((msg.call_id, number, method))
         if future is not None and not future.done() and (msg.status or 0) >= 200:
             future.set_result(msg)

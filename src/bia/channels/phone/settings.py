@@ -36,6 +36,15 @@ class PhoneSettings(BaseSettings):
         default=None, description="SIP URI emergencies are transferred to (REFER), e.g. "
         "`sip:{number}@trunk.example`; `{number}` becomes 17, 18, 15… Unset: no transfer offer, "
         "the caller is told to dial the number.")
+    sip_bridge: bool = Field(
+        default=True, description="When a transfer by REFER is refused or fails, BIA calls "
+        "the number itself and relays the audio between the two calls (bridged call).")
+    sip_trunk: str | None = Field(
+        default=None, description="HOST:PORT of the SIP trunk or PBX that bridged calls are sent "
+        "through (outbound proxy); unset: the host and port of the transfer URI.")
+    sip_ring_timeout_s: float = Field(
+        default=30.0, description="Seconds a bridged call may ring before BIA gives up and "
+        "tells the caller the number to dial.")
     sip_operator_uri: str | None = Field(
         default=None, description="SIP URI of the on-duty desk reached by « tapez 0 » or « dites "
         "opérateur »; unset or desk off duty: the caller leaves a callback request.")
@@ -55,6 +64,13 @@ class PhoneSettings(BaseSettings):
                              "0: all cores.")
     asr_beam_size: int = Field(default=1, description="Beam size of the local recogniser "
                                "(1 = greedy, fastest; 5 = a little better, slower).")
+    asr_window_margin_s: float = Field(
+        default=1.0, description="Whisper's encoder reads the caller's turn plus this many "
+        "seconds of padding instead of its fixed 30-second window (several times faster on a "
+        "CPU); -1: always the full 30-second window.")
+    asr_min_window_s: float = Field(
+        default=10.0, description="Shortest encoder window (seconds) when the window is fitted "
+        "to the turn; shorter windows are faster but hear less well.")
     asr_url: str | None = Field(
         default=None, description="OpenAI-compatible base URL for the `openai` backend; "
         "BIA posts to {url}/audio/transcriptions.")
@@ -101,15 +117,23 @@ class PhoneSettings(BaseSettings):
         default=None, description="Number <Dial>led to transfer an emergency on Twilio; "
         "`{number}` becomes 17, 18…; unset: no transfer offer.")
 
-    @field_validator("sip_listen")
+    @field_validator("sip_listen", "sip_trunk")
     @classmethod
     def _host_port(cls, value: str | None) -> str | None:
         if value in (None, ""):
             return None
         host, _, port = value.rpartition(":")
         if not host or not port.isdigit():
-            raise ValueError("BIA_SIP_LISTEN attend HOST:PORT, par exemple 127.0.0.1:5080")
+            raise ValueError("HOST:PORT attendu (BIA_SIP_LISTEN, BIA_SIP_TRUNK), "
+                             "par exemple 127.0.0.1:5080")
         return value
+
+    def trunk_address(self) -> tuple[str, int] | None:
+        """(host, port) bridged calls go through, or None: straight to the URI's host."""
+        if not self.sip_trunk:
+            return None
+        host, _, port = self.sip_trunk.rpartition(":")
+        return host.strip("[]"), int(port)
 
     def listen_address(self) -> tuple[str, int] | None:
         """(host, port) of the SIP listener, or None when SIP is off."""

@@ -56,34 +56,89 @@ def _clean(text: str) -> str:
 
 class FasterWhisper:
     """Local Whisper (CTranslate2). One model per process; calls are serialised because two
-    concurrent decodes on two cores are slower than two in a row."""
+    concurrent decodes on two cores are slower than two in a row.
+
+    Whisper's encoder always reads a 30-second window, padded with silence, and on a CPU that
+    fixed cost dominates a 4-second turn (about 85 % of the time on the base model). With
+    ``window_margin_s`` set, the window is cut to the turn plus that margin (never under
+    ``min_window_s``); CTranslate2 encodes the shorter input directly, its cost falling with
+    the square of the length. ``bench/phone_recognition.py --window`` checks that category and
+    street come out as with the full window. Turns longer than the window keep the library's
+    own decoding.
+    """
 
     def __init__(self, model_path: str, *, compute_type: str = "int8", threads: int = 0,
-                 beam_size: int = 1) -> None:
+                 beam_size: int = 1, window_margin_s: float | None = None,
+                 min_window_s: float = 10.0) -> None:
         from faster_whisper import WhisperModel
 
         self.model = WhisperModel(model_path, device="cpu", compute_type=compute_type,
                                   cpu_threads=threads, num_workers=1)
         self.beam_size = beam_size
+        self.window_margin_s, self.min_window_s = window_margin_s, min_window_s
         self.lock = threading.Lock()
+        self._tokenizer: Any = None
+        self._suppress: tuple[int, ...] = ()
 
     def transcribe(self, pcm: np.ndarray, *, prompt: str | None = None) -> Transcript:
         start = time.perf_counter()
         audio = resample(pcm, RATE, 16000).astype(np.float32) / 32768.0
+        max_new = min(200, int(pcm.size / RATE * 8) + 10)
         with self.lock:
-            # Bounded output (speech is < 8 tokens/s) and no repeated trigrams: on noise or
-            # synthetic voices Whisper can loop on a phrase until its 224-token limit, which
-            # is both wrong and slow.
-            segments, _info = self.model.transcribe(
-                audio, language="fr", task="transcribe", beam_size=self.beam_size,
-                initial_prompt=prompt, condition_on_previous_text=False,
-                without_timestamps=True, vad_filter=False, temperature=0.0,
-                no_repeat_ngram_size=3, max_new_tokens=min(200, int(pcm.size / RATE * 8) + 10))
-            segs = [s for s in segments if s.no_speech_prob < 0.7]
-        text = _clean(" ".join(s.text for s in segs))
-        logprob = sum(s.avg_logprob for s in segs) / len(segs) if segs else -5.0
+            fitted = None
+            if self.window_margin_s is not None:
+                fitted = self._fitted(audio, prompt, max_new)
+            if fitted is None:
+                fitted = self._full(audio, prompt, max_new)
+        text, logprob = _clean(fitted[0]), fitted[1]
         return Transcript(text, round(math.exp(logprob), 3) if text else 0.0,
                           pcm.size / RATE, time.perf_counter() - start)
+
+    def _full(self, audio: np.ndarray, prompt: str | None, max_new: int) -> tuple[str, float]:
+        # Bounded output (speech is < 8 tokens/s) and no repeated trigrams: on noise or
+        # synthetic voices Whisper can loop on a phrase until its 224-token limit, which
+        # is both wrong and slow.
+        segments, _info = self.model.transcribe(
+            audio, language="fr", task="transcribe", beam_size=self.beam_size,
+            initial_prompt=prompt, condition_on_previous_text=False,
+            without_timestamps=True, vad_filter=False, temperature=0.0,
+            no_repeat_ngram_size=3, max_new_tokens=max_new)
+        segs = [s for s in segments if s.no_speech_prob < 0.7]
+        text = " ".join(s.text for s in segs)
+        return text, (sum(s.avg_logprob for s in segs) / len(segs) if segs else -5.0)
+
+    def _fitted(self, audio: np.ndarray, prompt: str | None,
+                max_new: int) -> tuple[str, float] | None:
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        extractor = self.model.feature_extractor
+        features = extractor(audio)
+        hop_s = extractor.time_per_frame
+        frames = features.shape[-1]
+        window = max(int(self.min_window_s / hop_s),
+                     math.ceil((frames + (self.window_margin_s or 0) / hop_s) / 100) * 100)
+        if window > extractor.nb_max_frames:
+            return None
+        if self._tokenizer is None:
+            self._tokenizer = Tokenizer(self.model.hf_tokenizer,
+                                        self.model.model.is_multilingual,
+                                        task="transcribe", language="fr")
+            self._suppress = get_suppressed_tokens(self._tokenizer, [-1]) or ()
+        tokenizer = self._tokenizer
+        previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
+        tokens = self.model.get_prompt(tokenizer, previous, without_timestamps=True)
+        encoded = self.model.encode(pad_or_trim(features, window))
+        result = self.model.model.generate(
+            encoded, [tokens], beam_size=self.beam_size, max_length=len(tokens) + max_new,
+            return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+            suppress_tokens=list(self._suppress), no_repeat_ngram_size=3)[0]
+        if result.no_speech_prob >= 0.7:
+            return "", -5.0
+        ids = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        logprob = result.scores[0] * len(ids) / (len(ids) + 1)
+        return tokenizer.decode(ids).strip(), logprob
 
 
 class OpenAiTranscription:
@@ -125,8 +180,11 @@ def register_asr(name: str) -> Callable[[Callable[[PhoneSettings], Recognizer]],
 def _faster_whisper(settings: PhoneSettings) -> Recognizer:
     path = settings.asr_model_path or packaged_whisper(settings.model_dir,
                                                        settings.asr_packaged_model)
+    margin = settings.asr_window_margin_s
     return FasterWhisper(str(path), compute_type=settings.asr_compute_type,
-                         threads=settings.asr_threads, beam_size=settings.asr_beam_size)
+                         threads=settings.asr_threads, beam_size=settings.asr_beam_size,
+                         window_margin_s=margin if margin >= 0 else None,
+                         min_window_s=settings.asr_min_window_s)
 
 
 @register_asr("openai")

@@ -8,6 +8,7 @@ resampled with an anti-aliasing filter, ready for G.711.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import threading
@@ -58,20 +59,26 @@ class EspeakTts:
 
 
 class PiperTts:
-    """Piper (``piper-tts``) with an operator-supplied voice (.onnx + .onnx.json)."""
+    """Piper (``piper-tts``, the ``piper`` extra) with an operator-supplied voice (.onnx beside
+    its .onnx.json). A neural voice: far more natural than espeak-ng, about as fast as the
+    recogniser per sentence on this machine's CPU, which sentence streaming hides behind the
+    first sentence of each reply."""
+
+    SLOW = 1.5  # codes and numbers: phonemes half as long again (espeak: 70 % of the rate)
 
     def __init__(self, model_path: str) -> None:
         try:
-            from piper import PiperVoice  # type: ignore[import-not-found]
-        except ImportError as exc:  # pragma: no cover - optional dependency
-            raise RuntimeError("pip install piper-tts pour la voix Piper") from exc
+            from piper import PiperVoice
+        except ImportError as exc:
+            raise RuntimeError("voix Piper indisponible : pip install -e .[piper]") from exc
         self.voice = PiperVoice.load(model_path)
+        self.base_scale = float(getattr(self.voice.config, "length_scale", 1.0) or 1.0)
         self.lock = threading.Lock()
 
-    def synthesize(self, text: str, *, slow: bool = False) -> np.ndarray:  # pragma: no cover
-        from piper import SynthesisConfig  # type: ignore[import-not-found]
+    def synthesize(self, text: str, *, slow: bool = False) -> np.ndarray:
+        from piper import SynthesisConfig
 
-        config = SynthesisConfig(length_scale=1.4 if slow else 1.0)
+        config = SynthesisConfig(length_scale=self.base_scale * (self.SLOW if slow else 1.0))
         with self.lock:
             chunks = list(self.voice.synthesize(text, syn_config=config))
         if not chunks:
@@ -141,14 +148,35 @@ class Voice:
 
     def render(self, parts: Sequence[Part | str]) -> np.ndarray:
         """Parts → one 8 kHz buffer; plain strings are normalised with :func:`for_voice`."""
-        chunks: list[np.ndarray] = []
-        for part in parts:
-            if isinstance(part, str):
-                part = Part(for_voice(part))
-            if part.text.strip():
-                chunks.append(self._one(part.text, part.slow))
-                chunks.append(silence(part.pause_ms))
+        chunks = [self.render_one(piece) for piece in sentences(parts)]
         return np.concatenate(chunks) if chunks else silence(200)
+
+    def render_one(self, part: Part) -> np.ndarray:
+        """One sentence (see :func:`sentences`) and the pause after it."""
+        return np.concatenate([self._one(part.text, part.slow), silence(part.pause_ms)])
+
+
+SENTENCE_PAUSE_MS = 200
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+
+
+def sentences(parts: Sequence[Part | str]) -> list[Part]:
+    """Parts cut into sentences, normalised for the voice: the unit a reply is synthesised
+    and streamed in, so that the caller hears the first sentence while the next is made.
+    Slow parts (codes) stay whole: their commas and full stops are the pauses."""
+    out: list[Part] = []
+    for part in parts:
+        if isinstance(part, str):
+            part = Part(for_voice(part))
+        text = part.text.strip()
+        if not text:
+            continue
+        pieces = [text] if part.slow else _SENTENCE_END.split(text)
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            out.append(Part(piece, slow=part.slow,
+                            pause_ms=part.pause_ms if last else SENTENCE_PAUSE_MS))
+    return out
 
 
 def code_parts(code: str) -> list[Part]:
