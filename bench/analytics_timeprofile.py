@@ -33,8 +33,10 @@ from bia.analytics.timeprofile import PROFILE_MODES, cell_multipliers
 from bia.analytics.types import to_days
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "incidents"
-# (first night, local time zone of the hours); the test nights follow the first one.
-SETUP = {"demo": (None, "Europe/Paris"), "chicago": ("2019-06-03 22:00", "America/Chicago"),
+# (first night, time zone of the clock); the test nights follow the first one. Chicago's
+# times are marked UTC ("…Z") but are local clock times: the trough is at 04:00-06:00 and
+# 2010-01-01 00:05 opens the file (New Year's night), so its clock is read as is.
+SETUP = {"demo": (None, "Europe/Paris"), "chicago": ("2019-06-03 22:00", "UTC"),
          "houston": ("2010-07-05 22:00", "America/Chicago"),
          "charlottesville": ("2019-06-03 22:00", "America/New_York")}
 

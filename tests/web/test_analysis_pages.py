@@ -108,3 +108,26 @@ def test_weekly_briefing_pdf(client: TestClient, ctx: Context, history: pd.DataF
     with ctx.session() as session:
         assert session.query(AuditLog).filter_by(action="analytics.briefing",
                                                   username="ana").count() == 1
+
+
+def test_zone_forecast_table_ranks_the_quartiers(client: TestClient, ctx: Context,
+                                                 history: pd.DataFrame) -> None:
+    from bia.analytics.cache import ForecastCache
+
+    login(client, "ana")
+    html = client.get("/analyse").text
+    assert "Prévision par quartier" in html
+    section = html.split('id="titre-prevision-zones"')[1].split("</section>")[0]
+    rows = re.findall(r"<td>(\d+)</td>\s*<th scope=\"row\">([^<]+)</th>", section)
+    assert [int(rank) for rank, _ in rows] == list(range(1, 12))
+    assert {name.replace("&#39;", "'") for _, name in rows} == set(
+        zone_names(ctx.pack()).values())
+    assert rows[0][1] == "Centre-ville"  # the demo's hot spots are central
+    if "Modèle : ensemble" not in section:  # first view: KDE while the ensemble computes
+        assert "KDE" in section and "en cours de calcul" in section
+    cache: ForecastCache = ctx.service("forecast-cache", ForecastCache)
+    assert cache.wait_idle(600)
+    later = client.get("/analyse").text.split('id="titre-prevision-zones"')[1]
+    later = later.split("</section>")[0]
+    assert "Modèle : ensemble" in later and "en cours de calcul" not in later
+    assert re.findall(r"<td>1</td>\s*<th scope=\"row\">([^<]+)</th>", later) == ["Centre-ville"]

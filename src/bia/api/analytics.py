@@ -224,19 +224,12 @@ def _forecast_value(events: pd.DataFrame, until: pd.Timestamp, horizon: str, mod
             "sepp_fit": getattr(sepp, "last_fit", None)}
 
 
-@router.get("/forecast", summary="Risque par maille et par quartier pour le prochain créneau")
-def forecast(session: SessionDep, ctx: ContextDep, staff: AnalystStaff,
-             horizon: Annotated[str, Query(pattern=r"^\d+(h|d|w)$")] = "1d",
-             category: str | None = None, model: str | None = None,
-             crews: Annotated[int, Query(ge=0, le=20)] = 0,
-             shift_hours: Annotated[float, Query(gt=0, le=24)] = 8.0) -> dict[str, Any]:
-    """Forecast for ``[now rounded down to the hour, + horizon)``: the 500 riskiest cells,
-    every named zone with its expected count and risk rank, and optionally a patrol plan.
-
-    Heavy models (the default ensemble) come from a per-commune cache computed off-thread
-    (:mod:`bia.analytics.cache`); ``statut`` says whether the answer is fresh.
-    """
-    loaded = ctx.pack_of(staff.commune_id) if staff.commune_id else ctx.pack()
+def forecast_answer(ctx: Context, session: SessionDep, loaded: LoadedPack, *, horizon: str,
+                    category: str | None, model: str | None,
+                    wait_s: float | None = None) -> tuple[Answer | None, str]:
+    """The forecast of ``model`` (default: the configured one) for the window starting at
+    the current hour, and the model name; ``None`` when there are no events. Heavy models
+    come from the per-commune cache (:mod:`bia.analytics.cache`), computed off-thread."""
     conf: AnalyticsApiSettings = ctx.service("analytics-api-settings", AnalyticsApiSettings)
     name = model or conf.analytics_forecast_model
     if name not in MODEL_NAMES:
@@ -248,7 +241,7 @@ def forecast(session: SessionDep, ctx: ContextDep, staff: AnalystStaff,
         raise Invalid(exc.message_fr, code="horizon_invalide") from None
     events = _events(ctx, session, loaded, category)
     if events.empty:
-        return {"cells": [], "zones": [], "plan": None, "model": name, "statut": "a_jour"}
+        return None, name
     until = pd.Timestamp(utcnow()).floor("h")
     tz = loaded.pack.commune.timezone
     shapes = _zones(loaded)
@@ -256,27 +249,46 @@ def forecast(session: SessionDep, ctx: ContextDep, staff: AnalystStaff,
              for f in loaded.pack.zones_geojson["features"]}
     try:
         if name in FAST_MODELS:
-            answer = Answer(_forecast_value(events, until, horizon, name, tz, shapes, names),
-                            "a_jour")
-        else:
-            cache: ForecastCache = ctx.service("forecast-cache", ForecastCache)
-            family = (loaded.commune_id, category, name, horizon)
-            warm_key = (loaded.commune_id, category)
-            frame = events.copy()  # the worker must not see later changes to the frame
+            return Answer(_forecast_value(events, until, horizon, name, tz, shapes, names),
+                          "a_jour"), name
+        cache: ForecastCache = ctx.service("forecast-cache", ForecastCache)
+        family = (loaded.commune_id, category, name, horizon)
+        warm_key = (loaded.commune_id, category)
+        frame = events.copy()  # the worker must not see later changes to the frame
 
-            def compute() -> dict[str, Any]:
-                value = _forecast_value(frame, until, horizon, name, tz, shapes, names,
-                                        warm=cache.warm(warm_key))
-                if value["sepp_fit"] is not None:
-                    cache.set_warm(warm_key, value["sepp_fit"])
-                return value
+        def compute() -> dict[str, Any]:
+            value = _forecast_value(frame, until, horizon, name, tz, shapes, names,
+                                    warm=cache.warm(warm_key))
+            if value["sepp_fit"] is not None:
+                cache.set_warm(warm_key, value["sepp_fit"])
+            return value
 
-            answer = cache.get(family, (*family, until.isoformat()), fingerprint(events),
-                               compute, wait_s=conf.analytics_forecast_wait_s,
-                               fallback=lambda: _forecast_value(events, until, horizon, "kde",
-                                                                tz, shapes, names))
+        answer = cache.get(family, (*family, until.isoformat()), fingerprint(events), compute,
+                           wait_s=conf.analytics_forecast_wait_s if wait_s is None else wait_s,
+                           fallback=lambda: _forecast_value(events, until, horizon, "kde", tz,
+                                                            shapes, names))
+        return answer, name
     except AnalyticsError as exc:
         raise Invalid(exc.message_fr, code="prevision_impossible") from None
+
+
+@router.get("/forecast", summary="Risque par maille et par quartier pour le prochain créneau")
+def forecast(session: SessionDep, ctx: ContextDep, staff: AnalystStaff,
+             horizon: Annotated[str, Query(pattern=r"^\d+(h|d|w)$")] = "1d",
+             category: str | None = None, model: str | None = None,
+             crews: Annotated[int, Query(ge=0, le=20)] = 0,
+             shift_hours: Annotated[float, Query(gt=0, le=24)] = 8.0) -> dict[str, Any]:
+    """Forecast for ``[now rounded down to the hour, + horizon)``: the 500 riskiest cells,
+    every named zone with its expected count and risk rank, and optionally a patrol plan.
+    ``statut`` says whether the answer is fresh (``a_jour``), an older forecast being
+    refreshed (``precedente``) or a KDE stand-in while the model is computed (``repli``).
+    """
+    loaded = ctx.pack_of(staff.commune_id) if staff.commune_id else ctx.pack()
+    answer, name = forecast_answer(ctx, session, loaded, horizon=horizon, category=category,
+                                   model=model)
+    if answer is None:
+        return {"cells": [], "zones": [], "plan": None, "model": name,
+                "requested_model": name, "statut": "a_jour", "note": None}
     value = answer.value
     grid, scores = value["grid"], value["scores"]
     frame = grid.to_frame(scores)

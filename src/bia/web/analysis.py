@@ -34,6 +34,13 @@ PERIODS: dict[str, tuple[str, int]] = {
     "7j": ("7 derniers jours", 7), "28j": ("28 derniers jours", 28),
     "90j": ("90 derniers jours", 90), "365j": ("12 derniers mois", 365)}
 DEFAULT_PERIOD = "28j"
+MODEL_LABELS = {
+    "naive": "comptes récents (référence naïve)",
+    "kde": "densité de noyau pondérée dans le temps (KDE)",
+    "sepp": "processus auto-excitant (Mohler et al. 2011)",
+    "learned": "modèle appris (gradient boosting)",
+    "ensemble": "ensemble : modèle appris et processus auto-excitant",
+}
 
 
 def _common(ctx: Context, staff: Staff, loaded: LoadedPack) -> dict[str, Any]:
@@ -72,6 +79,23 @@ def _zone_rows(body: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: -r["count"])
 
 
+def _zone_forecast(session: Session, ctx: Context, staff: Staff, loaded: LoadedPack,
+                   category: str | None) -> dict[str, Any] | None:
+    """The next 24 hours by quartier; never waits for a heavy model (the page shows the
+    cached forecast, or the KDE stand-in while the ensemble is computed off-thread)."""
+    answer, name = api.forecast_answer(ctx, session, loaded, horizon="1d", category=category,
+                                       model=None, wait_s=0.0)
+    if answer is None:
+        return None
+    value = answer.value
+    api._audit(session, staff, loaded, "forecast", {"horizon": "1d", "category": category,
+                                                    "model": value["model"]})
+    return {"zones": value["zones"].to_dict(orient="records"), "status": answer.status,
+            "note": api.STATUS_NOTES[answer.status],
+            "model_label": MODEL_LABELS.get(value["model"], value["model"]),
+            "until": local_time(value["until"].to_pydatetime(), "%d/%m/%Y à %H:%M")}
+
+
 def _recurring(session: Session, ctx: Context, staff: Staff, loaded: LoadedPack,
                start: datetime, end: datetime, category: str | None, limit: int
                ) -> list[dict[str, Any]]:
@@ -104,9 +128,10 @@ def analysis_page(request: Request, ctx: ContextDep) -> Response:
         events = api._events(ctx, session, loaded, category)
         weeks = max(8, min(52, days // 7 + 1))
         series = brief.weekly_counts(events, pd.Timestamp(end), weeks, tz)
+        zone_forecast = _zone_forecast(session, ctx, staff, loaded, category)
     query = f"&category={category}" if category else ""
     return page(request, ctx.settings, "analyse/page.html",
-                zones=_zone_rows(zones_body), heat=brief.heat_rows(heat["counts"]),
+                zones=_zone_rows(zones_body), zone_forecast=zone_forecast, heat=brief.heat_rows(heat["counts"]),
                 heat_total=heat["total"], hours=list(range(24)), recurring=recurring,
                 chart=brief.trend_chart(series), categories=loaded.pack.categories,
                 category=category or "", periods={k: v[0] for k, v in PERIODS.items()},
