@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -42,6 +43,7 @@ class Provider:
     claims: dict[str, Any] = field(default_factory=dict)
     nonce: str | None = None  # answers this nonce instead of the one asked for
     expires_in: int = 300
+    interactive: bool = False  # a login page at the provider, as real ones have
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     token_calls: list[dict[str, Any]] = field(default_factory=list)
 
@@ -73,9 +75,19 @@ def _handler(idp: Provider) -> type[BaseHTTPRequestHandler]:
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 code = f"code-{len(idp.codes)}"
                 idp.codes[code] = query
-                back = urlencode({"code": code, "state": query["state"]})
+                back = f"{query['redirect_uri']}?" + urlencode({"code": code,
+                                                                 "state": query["state"]})
+                if idp.interactive:
+                    page = (f'<!doctype html><title>Connexion</title>'
+                            f'<a id="continuer" href="{back}">Continuer vers BIA</a>').encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(page)))
+                    self.end_headers()
+                    self.wfile.write(page)
+                    return
                 self.send_response(302)
-                self.send_header("Location", f"{query['redirect_uri']}?{back}")
+                self.send_header("Location", back)
                 self.end_headers()
             else:
                 self._json(404, {"error": "not_found"})
@@ -115,11 +127,10 @@ def rsa_key() -> Any:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-@pytest.fixture
-def idp(rsa_key: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provider]:
-    provider = Provider(key=rsa_key)
+@contextmanager
+def serve(provider: Provider, host: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provider]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(provider))
-    provider.base = f"http://127.0.0.1:{server.server_address[1]}/realms/biarritz"
+    provider.base = f"http://{host}:{server.server_address[1]}/realms/biarritz"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     for name, value in {"ISSUER": provider.base, "CLIENT_ID": CLIENT_ID,
                         "CLIENT_SECRET": CLIENT_SECRET, "ROLES_CLAIM": "groups",
@@ -132,6 +143,12 @@ def idp(rsa_key: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provider]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def idp(rsa_key: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provider]:
+    with serve(Provider(key=rsa_key), "127.0.0.1", monkeypatch) as provider:
+        yield provider
 
 
 @pytest.fixture
@@ -172,7 +189,7 @@ def test_login_page_offers_single_sign_on(client: TestClient, idp: Provider) -> 
 def test_an_officer_of_the_city_lands_on_the_console(client: TestClient, ctx: Context,
                                                      idp: Provider, officer: None) -> None:
     done = _login(client)
-    assert done.status_code == 303 and done.headers["location"] == "/console"
+    assert done.status_code == 200 and 'content="0;url=/console"' in done.text
     console = client.get("/console")
     assert console.status_code == 200 and "Maite Etcheverry · Agent" in console.text
     with ctx.session() as session:  # the provider's groups decide the role: agent now
@@ -230,7 +247,7 @@ def test_unknown_officers_need_an_account_unless_auto_provisioning(
     assert refused.status_code == 403 and "n&#39;existe pas dans BIA" in refused.text
     monkeypatch.setenv("BIA_OIDC_AUTO_PROVISION", "true")
     done = _login(client)
-    assert done.status_code == 303
+    assert done.status_code == 200 and "bia_session" in done.cookies
     with ctx.session() as session:
         user = session.scalar(select(StaffUser).where(StaffUser.username == "j.larralde"))
         assert user is not None and user.role == "chef_de_poste"  # the most privileged match
@@ -248,3 +265,22 @@ def test_not_configured_means_password_login_only(client: TestClient,
     assert "compte de la Ville" not in client.get("/console/connexion").text
     answer = client.get("/console/connexion/oidc")
     assert answer.status_code == 404 and "pas configurée" in answer.json()["error"]["message"]
+
+
+def test_in_a_real_browser_the_provider_sends_the_officer_back_to_the_console(
+        ctx: Context, settings: Any, rsa_key: Any, make_server: Any, tab: Any,
+        officer: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The provider is another site (localhost vs 127.0.0.1): the pending-login cookie must
+    survive a cross-site redirect back, which SameSite=Strict would break."""
+    with serve(Provider(key=rsa_key, interactive=True), "localhost", monkeypatch):
+        server = make_server()
+        settings.public_url = ctx.settings.public_url = server.url
+        page = tab.page
+        page.goto(f"{server.url}/console")
+        assert "/console/connexion" in page.url, page.url
+        page.get_by_role("link", name="Se connecter avec le compte de la Ville").click()
+        page.get_by_role("link", name="Continuer vers BIA").click()  # at the provider's site
+        page.wait_for_url(f"{server.url}/console")
+        assert "Maite Etcheverry · Agent" in page.inner_text("header")
+        assert tab.errors == [], tab.errors
+    assert _audit(ctx)[-1][:2] == ("auth.login", "m.etcheverry")

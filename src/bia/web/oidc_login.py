@@ -8,8 +8,10 @@ session cookie as a password login.
 
 from __future__ import annotations
 
+import html
+
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bia.api.auth import set_session_cookie
 from bia.api.deps import ContextDep
@@ -18,6 +20,7 @@ from bia.context import Context
 from bia.core.errors import BiaError, NotFound
 from bia.web import oidc
 from bia.web.console import _login_page
+from bia.web.render import security_headers
 from bia.web.session import is_https, safe_next
 
 router = APIRouter(prefix="/console/connexion/oidc", include_in_schema=False)
@@ -42,6 +45,19 @@ def _refused(request: Request, ctx: Context, exc: BiaError) -> Response:
     response.delete_cookie(PENDING_COOKIE, path=CALLBACK)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _same_site_hop(ctx: Context, target: str) -> HTMLResponse:
+    """A page that moves on to ``target`` by itself. A 303 would keep the navigation the
+    provider started cross-site, and the browser would then withhold our SameSite=Strict
+    session cookie from the very next request; a refresh from our own page is same-site."""
+    url = html.escape(target, quote=True)
+    return HTMLResponse(
+        f'<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0;url={url}"><title>Connexion réussie</title>'
+        f'</head><body><p>Connexion réussie. <a href="{url}">Continuer vers la console</a>'
+        f'</p></body></html>',
+        headers={**security_headers(ctx.settings), "Cache-Control": "no-store"})
 
 
 @router.get("")
@@ -90,7 +106,7 @@ def oidc_callback(request: Request, ctx: ContextDep) -> Response:
                              object_type="staff_user",
                              detail={"method": "oidc", "reason": exc.code})
         return _refused(request, ctx, exc)
-    response = RedirectResponse(safe_next(pending.suite), status_code=303)
+    response = _same_site_hop(ctx, safe_next(pending.suite))
     set_session_cookie(response, value, secure=is_https(request))
     response.delete_cookie(PENDING_COOKIE, path=CALLBACK)
     response.headers["Cache-Control"] = "no-store"
