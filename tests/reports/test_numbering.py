@@ -99,3 +99,24 @@ def test_a_new_version_keeps_its_number(ctx: Context, officers: dict[str, str],
     assert _validate(ctx, doc_id) == "MC-2026-000001"
     other, = _entries(ctx, make_case, 1)
     assert _validate(ctx, other) == "MC-2026-000002"
+
+
+def test_each_commune_has_its_own_register(ctx: Context) -> None:
+    from bia.geo.models import Commune
+    from bia.reports import numbering
+
+    session = ctx.sessions()
+    try:  # a second commune in the same deployment, rolled back at the end
+        anglet = Commune(insee="64024", name="Anglet", postcode="64600",
+                         timezone="Europe/Paris", config={}, pack_digest="test")
+        session.add(anglet)
+        session.flush()
+        biarritz = ctx.pack().commune_id
+        at = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+        given = [numbering.assign(session, commune_id=c, kind="rapport", at=at)
+                 for c in (biarritz, anglet.id, biarritz, anglet.id, anglet.id)]
+        assert given == ["RI-2026-000001", "RI-2026-000001", "RI-2026-000002",
+                         "RI-2026-000002", "RI-2026-000003"]
+    finally:
+        session.rollback()
+        session.close()
