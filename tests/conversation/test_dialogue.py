@@ -250,3 +250,23 @@ def test_a_visitor_gets_the_tracking_code_in_their_language(nlu: LocalNlu, route
     assert said_last["who"] == "bia"
     assert said_last["text"].startswith("Your report is recorded. Tracking code: BIA-TEST-1.")
     assert "Votre numéro de suivi est BIA-TEST-1" in said_last["text"]
+
+
+def test_a_danger_that_shows_over_several_turns_gets_the_number(nlu: LocalNlu, router,
+                                                                locate) -> None:
+    turns, state = run(nlu, router, locate, [
+        "mon mari me crie dessus, j'ai peur", "14 rue Marceau", "maintenant, il me frappe"])
+    assert state["emergency"] and state["emergency_number"] == "17"
+    assert "Appelez immédiatement le 17" in turns[-1].reply
+    assert state["location"]["street"] == "Rue Marceau"  # the place said before is kept
+
+
+def test_a_person_asked_for_then_the_problem_told(nlu: LocalNlu, router, locate) -> None:
+    turns, state = run(nlu, router, locate, [
+        "je voudrais parler à un agent de la police municipale",
+        "c'est pour une voiture abandonnée devant chez moi depuis deux mois",
+        "une Peugeot 206 bleue sans plaque, pneus à plat"])
+    assert state["category"] == "vehicule_abandonne"
+    assert state["details"]["callback_requested"] is True
+    assert turns[-1].reply == ("C'est noté : j'ajoute cette précision à votre signalement "
+                               "BIA-TEST-1.")

@@ -43,6 +43,13 @@ AT = datetime.fromisoformat("2026-07-26T23:30:00+02:00")
          "violences_intrafamiliales", "17"),
         ("le chien du voisin a mordu mon fils, il saigne", "animal", "17"),
         ("mon mari m'a frappée, je saigne", "violences_intrafamiliales", "17"),
+        ("ça sent très fort le gaz dans toute la cage d'escalier", "incendie", "18"),
+        ("quelqu'un dans l'eau au pied des rochers appelle au secours, les vagues le tapent",
+         "secours_mer", "196"),
+        ("chut, quelqu'un est entré chez moi, je l'entends fouiller en bas", "vol_cambriolage",
+         "17"),
+        ("mon mari est dans la pièce à côté, il dit qu'il va me tuer ce soir",
+         "violences_intrafamiliales", "17"),
         ("un vigile du casino m'a frappé, je saigne du nez", "agression_violence", "17"),
     ],
 )
@@ -64,6 +71,13 @@ def test_emergencies_get_the_right_number(
         "oui",
         "une personne âgée nourrit les pigeons tous les jours sur son balcon",
         "un chien errant blessé à la patte près de la plage",
+        "mon voisin fait des barbecues tous les week-ends, la fumée rentre dans ma chambre",
+        "des jeunes squattent le hall, ils sont assis dans l'escalier, ça fume, on n'ose plus rentrer",
+        "deux faux agents vendent des détecteurs de fumée à 90 euros en porte-à-porte",
+        "C'est quoi le numéro pour une fuite de gaz ? Je sens rien, c'est juste pour le noter",
+        "les voitures garées sur la piste cyclable, les vélos doivent se jeter sur la route",
+        "mon ex m'a frappée l'an dernier, je ne suis pas en danger là, il ne sait pas où j'habite",
+        "sa fille m'a dit que son beau-père la frappe ; elle est chez moi, en sécurité",
     ],
 )
 def test_not_emergencies(nlu: LocalNlu, text: str) -> None:

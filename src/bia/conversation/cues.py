@@ -56,15 +56,27 @@ SEA = rx(r"(?:se|s est) noie\w*", r"noyade", r"en train de (?:se )?noyer", r"se 
          r"tombe\w* (?:a|dans) l eau", r"ne remonte (?:pas|plus)",
          r"(?:nageur|baigneur|surfeur|plongeur|kayak\w*)s? (?:en difficulte|en detresse|disparu)",
          r"fusees? de detresse", r"prend l eau", r"baine", r"au large", r"drowning",
+         r"dans l eau (?:\w+ ){0,8}(?:au secours|a l aide|appelle|crie|se debat|coule)",
+         r"(?:au secours|a l aide|appelle|crie|se debat) (?:\w+ ){0,6}dans l eau",
+         r"(?:on ne le voit plus|on le voit plus|on ne la voit plus|on la voit plus|"
+         r"je ne le vois plus|je le vois plus|disparu dans l eau|disparu en mer)",
+         r"planche (?:est )?(?:revenue |echouee |arrivee )?(?:seule|sans lui|sans elle)",
          r"se esta ahogando", r"ahogando")
 SEA_CONTEXT = rx(r"eau", r"mer", r"vagues?", r"plage", r"large", r"nage\w*", r"baign\w*",
                  r"surf\w*",
                  r"bateau", r"kayak", r"paddle", r"digue", r"quai", r"rochers?", r"courant")
 FIRE = rx(r"le feu", r"au feu", r"en feu", r"pris feu", r"prend feu", r"flammes?", r"incendie",
           r"(?:ca|qui|tout|il|elle) brulen?t?", r"brulent", r"en train de bruler", r"fumee",
-          r"ca fume",
           r"fume enormement", r"odeur de brule", r"sent le (?:brule|cram\w*)", r"crame", r"fire",
           r"smoke", r"fuego", r"humo")
+# "ça fume" is a fire only with a fire word around it (people smoke in stairwells too)
+FIRE_WEAK = rx(r"ca fume")
+FIRE_WEAK_CONTEXT = rx(r"cuisine", r"toit", r"fenetre", r"noire?", r"epaisse", r"flammes?",
+                       r"brule\w*", r"odeur de brule", r"appartement", r"poubelle", r"voiture",
+                       r"moteur", r"prise", r"compteur", r"cheminee", r"four")
+# smoke that is not a fire, wherever it is said in the message
+SMOKE_FALSE = rx(r"barbecues?", r"plancha", r"detecteurs? de fumee", r"cigarettes?", r"clopes?",
+                 r"chicha", r"vapote\w*", r"joints?", r"shit", r"cannabis", r"fumeurs?")
 FIRE_FALSE = rx(r"feux? (?:rouges?|verts?|orange|tricolores?|de signalisation|d artifice|de camp)",
                 r"fume\w* (?:du |des |un |une |le |la |leurs? |ses )?(?:shit|joints?|beuh|cannabis|"
                 r"herbe|pets?|cigarettes?|clopes?|chicha|narguile|pipe)",
@@ -73,7 +85,7 @@ FIRE_FALSE = rx(r"feux? (?:rouges?|verts?|orange|tricolores?|de signalisation|d 
                 r"coups? de feu", r"armes? a feu", r"feu vert", r"brule (?:le|les) feux?")
 FIRE_DENIED = rx(r"(?:pas|aucun|jamais) (?:de |d |un |d un )?(?:feu|incendie|flammes?)",
                  r"n est pas un incendie", r"rien ne brule")
-GAS = rx(r"(?:odeur|fuite|sent|sens|sentir|sentons) (?:de |du |le )?gaz",
+GAS = rx(r"(?:odeur|fuite|sent|sens|sentir|sentons)\w* (?:\w+ ){0,3}(?:de |du |le |d )?gaz\b",
          r"gaz (?:qui fuit|partout)",
          r"odeur forte de gaz", r"gas leak", r"smell of gas")
 UNRESPONSIVE = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)",
@@ -82,6 +94,13 @@ UNRESPONSIVE = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)",
 MEDICAL_WEAK = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)",
                   r"ne se (?:reveille|releve) (?:pas|plus)",
                   r"ne peut (?:plus|pas) se relever", r"coma", r"par terre", r"au sol")
+INFO_ONLY = rx(r"juste pour (?:savoir|le noter|info|information|me renseigner|l avoir)",
+               r"rien en ce moment", r"je (?:ne )?sens rien", r"par curiosite", r"pour le noter",
+               r"pour information", r"au cas ou")
+# the resident says there is no danger now ("pas en ce moment, c'est calme", "je suis à l'abri")
+NOT_NOW = rx(r"(?:ne suis|suis|sommes|est) (?:pas|plus) en danger", r"pas en ce moment",
+             r"c est calme", r"(?:est|sont|suis|sommes) (?:(?!pas |plus |jamais )\w+ ){0,7}en securite", r"a l abri", r"a salvo", r"en lieu sur",
+             r"il ne sait pas ou (?:j habite|je suis|elle est|nous sommes)")
 MEDICAL = rx(r"malaise", r"gemi\w*", r"ne repond (?:presque|quasiment|a peine) (?:plus|pas)",
              r"(?:brulant|brulante) (?:de fievre)?", r"forte fievre", r"inconscient\w*", r"ne respire (?:plus|pas|presque)",
              r"respire (?:mal|a peine|difficilement)", r"arret cardiaque",
@@ -107,7 +126,8 @@ MEDICAL = rx(r"malaise", r"gemi\w*", r"ne repond (?:presque|quasiment|a peine) (
              r"(?:transpire|ne bouge)\w*", r"mal au bras gauche",
              r"chest pain", r"heart attack", r"collapsed", r"dolor (?:en el|de) pecho",
              r"inconsciente")
-SUICIDE = rx(r"suicid\w*", r"mettre fin a (?:ses|mes) jours", r"se (?:tuer|jeter|pendre)",
+SUICIDE = rx(r"suicid\w*", r"mettre fin a (?:ses|mes) jours", r"se (?:tuer|pendre)",
+             r"se jeter (?:du|de la|d un|par la|sous|dans le vide|a l eau|du haut)",
              r"(?:je vais|je veux|j ai envie de|envie de|je voudrais) me (?:tuer|jeter|pendre|"
              r"suicider|foutre en l air)", r"se foutre en l air", r"en finir", r"sauter (?:du|de la|d un|par la)",
              r"messages? d adieu", r"rebord de la fenetre")
@@ -115,7 +135,8 @@ VIOLENCE_NOW = rx(
     r"(?:se fait|se font|vient de se faire|viennent de se faire|est en train de se faire|se faire|s est fait|"
     r"se sont fait) (?:frapper|tabasser|agresser|cogner|poignarder|taper dessus|lyncher|planter|"
     r"defoncer|etrangler|tirer dessus)",
-    r"(?:il|ils|elle|on|qui|homme|type|mec|gars|individu)s? (?:la |le |les |me |l )?(?:frappe|frappent|tabasse|"
+    r"(?:il|ils|elle|on|qui|homme|type|mec|gars|individu|mari|pere|copain|compagnon|conjoint|"
+    r"ex|fils|frere|voisin|beau pere)s? (?:la |le |les |me |m |l |nous )?(?:frappe|frappent|tabasse|"
     r"tabassent|cogne|cognent|bat|battent|agresse|agressent|etrangle|poignarde|tape|tapent)"
     r"(?! sur (?:les|la|le|des|ma|mes|nos) (?:vitres?|portes?|volets?|fenetres?|voitures?|murs?|"
     r"carrosseries?|poubelles?|tables?|casseroles?))",
@@ -165,7 +186,10 @@ INTRUDER = rx(r"(?:est|sont) (?:encore|toujours) (?:la|dans|a l interieur|sur pl
               r"fracturent", r"forcent", r"(?:il|ils) (?:est|sont) dans (?:la|le|ma|mon)",
               r"en train d (?:escalader|entrer|ouvrir|forcer)", r"escaladent?", r"s introdui\w*",
               r"par effraction", r"rentrer chez (?:moi|ma voisine|mon voisin|nous|elle|lui)",
-              r"lampe torche", r"intrus", r"someone in my house")
+              r"lampe torche", r"intrus", r"someone in my house",
+              r"(?:quelqu un|un homme|des gens|un inconnu|des inconnus|il|ils) (?:qui )?(?:est|sont) "
+              r"(?:entre|rentre)s? (?:chez|dans)", r"entends? (?:quelqu un )?fouiller",
+              r"fouille(?:nt)? (?:en bas|dans|chez|la maison|l appartement)")
 ANIMAL_ATTACK = rx(
     r"attaque\w*", r"mord\w*", r"s en prend (?:a|aux)", r"se jette sur", r"charge (?:les|des)"
 )
@@ -203,7 +227,7 @@ NOISE = rx(
 )
 INFO_QUESTION = re.compile(
     r"^ (?:bonjour |bonsoir |svp |excusez moi )*(?:ou se trouve|ou est|ou sont|quels? sont|quelle est|"
-    r"quel est|quelles sont|comment (?:faire|porter|deposer|signaler|obtenir|recuperer|contacter|joindre)|"
+    r"quel est|quel numero|quels numeros|c est quoi le numero|quelles sont|comment (?:faire|porter|deposer|signaler|obtenir|recuperer|contacter|joindre)|"
     r"a quelle heure|jusqu a quelle heure|est ce que (?:je peux|on peut|vous pouvez me dire)|"
     r"c est quoi (?:le|la|les)|qui (?:dois je|faut il) (?:appeler|contacter))\b"
 )

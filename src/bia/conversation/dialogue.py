@@ -218,7 +218,7 @@ def step(state: dict[str, Any], text: str, at: datetime, nlu: NluBackend, router
     if phase in ("start", "info"):
         if phase == "info" and _THANKS.search(t) and len(t.split()) <= 8:
             state["done"] = True
-            return Turn(_say(state, R.closing()), state)
+            return Turn(_say(state, R.closing(state.get("started_at"))), state)
         question = bool(_QUESTION.search(t) or text.endswith("?"))
         if a.category == "information" or (phase == "info" and question and not a.emergency):
             state.update(category="information", phase="info", actors=[], missing=[])
@@ -235,6 +235,14 @@ def step(state: dict[str, Any], text: str, at: datetime, nlu: NluBackend, router
         # it turned into an emergency mid-way ("il y a du sang par terre")
         state["extra_numbers"] = []
         return _open_report(state, a, locate)
+    if not state["emergency"]:
+        # the danger may only show with everything said so far: "mon mari me frappe" then
+        # "maintenant, il est dans le salon"
+        said = " ".join(x["text"] for x in state["transcript"] if x["who"] == "resident")
+        whole = nlu.analyze(said, at)
+        if whole.emergency and whole.details.get("emergency_cue"):
+            state["extra_numbers"] = []
+            return _open_report(state, whole, locate)  # the place said earlier is kept
     if phase == "confirm":
         return _confirm(state, a, t, locate)
     return _collect(state, a, t, locate)
@@ -285,9 +293,19 @@ def _confirm(state: dict[str, Any], a: Analysis, t: str, locate: Locate | None) 
 
 
 def _after_record(state: dict[str, Any], a: Analysis, t: str, locate: Locate | None) -> Turn:
-    before = (state["location"], state["occurred_at"])
+    if (state["phase"] == "handoff" and state["category"] in (None, "autre")
+            and a.category not in ("autre", "information") and _understood(a, a.text)):
+        # asked for a person first, then said what it is about: the report says it too
+        state["category"] = a.category
+        if a.emergency:
+            state.update(emergency=True, emergency_number=a.emergency_number)
+            _merge(state, a, locate, take_time=state["occurred_at"] is None)
+            reply = R.emergency_first(a.emergency_number or "112", state["extra_numbers"],
+                                      ask_place=state["location"] is None, language=a.language)
+            return Turn(_say(state, reply), state, record=True)
+    before = (state["location"], state["occurred_at"], state["category"])
     _merge(state, a, locate, take_time=state["occurred_at"] is None)
-    if (state["location"], state["occurred_at"]) != before or (
+    if (state["location"], state["occurred_at"], state["category"]) != before or (
         state["asking"] == "location" and len(a.text) > 2
     ):
         if state["location"] is None:
@@ -305,8 +323,11 @@ def _after_record(state: dict[str, Any], a: Analysis, t: str, locate: Locate | N
     if state["emergency_number"] and not _THANKS.search(t):
         reply = (f"C'est noté. Restez en sécurité ; les secours du "
                  f"{state['emergency_number']} sont les mieux placés pour agir.")
+    elif a.text and not (_THANKS.search(t) or _YES.search(t)) and state["tracking_code"]:
+        reply = (f"C'est noté : j'ajoute cette précision à votre signalement "
+                 f"{state['tracking_code']}.")
     else:
-        reply = R.closing()
+        reply = R.closing(state.get("started_at"))
     return Turn(_say(state, reply), state, record=bool(a.text) and not _THANKS.search(t)
                 and not _YES.search(t) and state["tracking_code"] is not None)
 

@@ -49,7 +49,9 @@ def _category(
     if sea and (C.SEA_CONTEXT.search(t) or "noy" in sea.group(0) or "deriv" in sea.group(0)):
         d.reasons.append("personne en difficulté dans l'eau")
         return "secours_mer"
-    fire = C.find(C.FIRE, t)
+    fire = C.find(C.FIRE, t) or (C.find(C.FIRE_WEAK, t) if C.FIRE_WEAK_CONTEXT.search(t) else None)
+    if fire and fire.group(0) in ("fumee", "ca fume") and C.SMOKE_FALSE.search(t):
+        fire = None  # barbecue, cigarettes, smoke detectors: smoke that is not a fire
     if fire and (C.FIRE_DENIED.search(t) or (fire.group(0) == "au feu"
                                               and C.find(C.VIOLENCE_NOW, t))):
         fire = None  # "il n'y a pas de feu", "il frappe un cycliste au feu (rouge)"
@@ -156,7 +158,7 @@ def decide(
     elif cat == "agression_violence":
         now = C.find(C.VIOLENCE_NOW, t, present_only=True) or (
             not time.recurring and C.find(C.FOLLOWED, t, present_only=True))  # followed now
-        if not over and (now or (weapon and not time.recurring)
+        if not over and not C.find(C.NOT_NOW, t, negatable=False) and (now or (weapon and not time.recurring)
                          or (injured and C.find(C.INJURED, t) and not time.recurring)
                          or (ongoing and not time.recurring and C.find(C.VIOLENCE_NOW, t))):
             d.emergency, d.number = True, "17"
@@ -165,7 +167,9 @@ def decide(
     elif cat == "violences_intrafamiliales":
         now = C.find(C.VIOLENCE_NOW, t, present_only=True) or C.find(C.THREAT_NOW, t)
         hurt = injured and not time.recurring  # "il m'a frappée, je saigne": danger now
-        if not over and (now or weapon or hurt or (ongoing and not time.recurring)):
+        calm = C.find(C.NOT_NOW, t, negatable=False)  # "je ne suis pas en danger là", "c'est calme"
+        if not calm and ((not over and (now or weapon or hurt or (ongoing and not time.recurring)))
+                         or C.find(C.THREAT_NOW, t)):
             d.emergency, d.number = True, "17"
             if hurt:
                 d.add("15")

@@ -32,6 +32,11 @@ _EN: list[tuple[str, str]] = [
     (r"rip current|riptide", "baine courant"),
     (r"in trouble in the (?:water|sea|waves)|struggling in the (?:water|sea|waves)",
      "en difficulte dans l eau"),
+    (r"can t see (?:him|her|them) (?:anymore|any more)|lost sight of (?:him|her|them)|"
+     r"missing (?:in|at) (?:the )?sea", "on ne le voit plus disparu en mer"),
+    (r"board (?:just )?(?:washed up|came back)(?: on the beach)?(?: without (?:him|her))?",
+     "planche revenue sans lui"),
+    (r"went surfing|was surfing", "surfeur dans l eau"),
     (r"lifeguards?", "maitre nageur plage"), (r"surfer", "surfeur"), (r"swimmer", "nageur"),
     (r"\bsea\b|ocean|\bwaves?\b", "mer vagues"), (r"in the water", "dans l eau"),
     # emergencies: medical
@@ -118,8 +123,10 @@ _ES: list[tuple[str, str]] = [
     (r"ambulancia", "ambulance"),
     (r"fuego|incendio|se quema|en llamas", "incendie feu"), (r"humo", "fumee"),
     (r"olor a gas|fuga de gas", "odeur de gaz"),
-    (r"(?:hay )?alguien (?:dentro de|en) (?:nuestro|mi|la) (?:casa|apartamento|piso|habitacion)",
-     "quelqu un dans ma maison"), (r"ahora mismo|en este momento", "en ce moment"),
+    (r"(?:hay )?(?:alguien|un hombre|unos hombres|gente|un desconocido) (?:dentro de|en) "
+     r"(?:nuestro|nuestra|mi|la|el) (?:casa|apartamento|piso|habitacion)",
+     "quelqu un dans ma maison"),
+    (r"(?:estamos|estoy) encerrad\w* en", "je suis enfermee dans"), (r"ahora mismo|en este momento", "en ce moment"),
     (r"robando|entrando a robar|forzando", "en train de voler forcer"),
     (r"me (?:ha )?robad\w*|robad\w*|robo|robaron|ladr\w*|carterista", "vole vol"),
     (r"pelea\w*|peleando", "bagarre"), (r"me pega|me esta pegando|le esta pegando|golpe\w*",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from bia.conversation.classifier import LinearModel, load_or_train
-from bia.conversation.cues import INFO_QUESTION, norm
+from bia.conversation.cues import INFO_ONLY, INFO_QUESTION, norm
 from bia.conversation.details import detect_language, extract_details
 from bia.conversation.emergency import decide
 from bia.conversation.glossary import to_french
@@ -79,6 +79,10 @@ class LocalNlu:
         ranked = self.model.predict(basis)
         time = parse_time(basis, at)
         decision = decide(basis, ranked, time, language)
+        if (decision.emergency and INFO_ONLY.search(norm(basis))
+                and (INFO_QUESTION.search(norm(basis)) or "?" in clean)):
+            decision.emergency, decision.number = False, None  # "quel numéro pour le gaz ? rien en ce moment"
+            decision.category = "information"
         if (not decision.emergency and INFO_QUESTION.search(norm(basis))
             and decision.category not in ("otv",)):
             decision.category = "information"  # "où se trouve…", "comment porter plainte…"

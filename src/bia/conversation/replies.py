@@ -232,5 +232,13 @@ def answer_information(text: str, info: CommuneInfo) -> str:
             "Vous pouvez aussi me décrire un problème et je l'enregistre.")
 
 
-def closing() -> str:
-    return "Je vous en prie. Bonne journée, et n'hésitez pas à revenir vers moi si besoin."
+def closing(started_at: str | None = None) -> str:
+    evening = False
+    if started_at:
+        try:
+            hour = datetime.fromisoformat(started_at).hour
+            evening = hour >= 18 or hour < 5
+        except ValueError:
+            pass
+    return (f"Je vous en prie. {'Bonne soirée' if evening else 'Bonne journée'}, et n'hésitez "
+            "pas à revenir vers moi si besoin.")
