@@ -220,6 +220,7 @@ class SeppModel:
     daily_cycle: bool = True
     tz: str | None = None
     warm: SeppFit | None = None
+    prune: bool = True
     name: str = "sepp"
     last_fit: SeppFit | None = field(default=None, repr=False, compare=False)
 
@@ -238,7 +239,7 @@ class SeppModel:
         self.last_fit = fit_sepp(history, grid, start, origin, background_m=self.background_m,
                                  max_days=self.max_days, max_m=max_m,
                                  iterations=self.iterations, daily_cycle=self.daily_cycle,
-                                 tz=self.tz, warm=self.warm)
+                                 tz=self.tz, warm=self.warm, prune=self.prune)
         return self.last_fit
 
     def predict(self, history: SpaceTimeEvents, grid: Grid, origin: float,
