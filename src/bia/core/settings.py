@@ -129,6 +129,7 @@ EXTRA_SETTINGS = (
     "bia.intake.photos:PhotoSettings",
     "bia.intake.sms:SmsSettings",
     "bia.web.oidc:OidcSettings",
+    "bia.api.analytics:AnalyticsApiSettings",
 )
 
 
