@@ -216,3 +216,18 @@ def test_predict_by_unknown_mode_is_a_french_error(app: typer.Typer, events_csv:
                                    "2024-04-15", "--by", "zone", "--zones", str(bad),
                                    "--out", str(tmp_path / "x.csv")])
     assert res.exit_code == 2 and "zones illisibles" in res.output
+
+
+def test_backtest_of_night_shifts_only(app: typer.Typer, events_csv: Path,
+                                       tmp_path: Path) -> None:
+    out = tmp_path / "windows.csv"
+    res = CliRunner().invoke(app, ["forecast", "backtest", str(events_csv), *COLS,
+                                   "--from", "2024-04-01T22:00", "--to", "2024-04-11T06:00",
+                                   "--horizon", "8h", "--step", "1d", "--models", "naive,kde",
+                                   "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    windows = pd.read_csv(out)
+    starts = pd.to_datetime(windows["origin"]).dt.tz_convert("Europe/Paris")
+    assert set(starts.dt.hour) == {22}  # only 22:00-06:00 windows, one per night
+    assert json.loads(res.stdout)["n_windows"] == starts.nunique() == 10  # 1st to 10th
+    assert {"predicted", "deviance"} <= set(windows.columns)

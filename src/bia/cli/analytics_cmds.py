@@ -170,6 +170,9 @@ def backtest_cmd(
                                                               "symmetry with predict).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the per-window "
                                                            "scores to this CSV.")] = None,
+    step: Annotated[str | None, typer.Option(
+        "--step", help="Time between window starts (default: the horizon); e.g. --horizon "
+                       "8h --step 1d --from '…T22:00' tests night shifts only.")] = None,
     time_col: TimeCol = None, lat_col: LatCol = None, lon_col: LonCol = None,
     x_col: XCol = None, y_col: YCol = None, epsg: Epsg = None,
     category_col: CatCol = None, category: Category = None, id_col: IdCol = None,
@@ -188,7 +191,7 @@ def backtest_cmd(
         names = [model] if model else [m.strip() for m in models.split(",") if m.strip()]
         res = backtest(events, _ts(start, zone), _ts(end, zone), horizon, models=names,
                        cell_m=cell_m, category=category, area=area, seed=seed,
-                       source_weights={"patrol": patrol_weight})
+                       source_weights={"patrol": patrol_weight}, step=step, tz=zone)
     except AnalyticsError as exc:
         _fail(exc)
         return
@@ -271,7 +274,7 @@ def plan_cmd(
         start = _ts(until, zone)
         grid, scores = forecast_grid(events, start, horizon, cell_m=cell_m, model=model,
                                      category=category, seed=seed,
-                                     source_weights={"patrol": patrol_weight})
+                                     source_weights={"patrol": patrol_weight}, tz=zone)
         hours = parse_horizon(horizon) / pd.Timedelta(1, "h")
         plan = plan_patrols(grid, scores, n_crews=crews, shift_start=start.tz_convert(zone),
                             shift_hours=hours, patch_cells=patch_cells)
