@@ -61,7 +61,7 @@ def test_pdf_shows_place_date_officer_and_validation(ctx: Context, officers: dic
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
     for expected in ("Police municipale de Biarritz", "Ville de Biarritz",
-                     "Rapport d'intervention", f"N° {number}",
+                     "Rapport d'intervention", f"N° {number}", "N° RI-2026-000001",
                      "12 Avenue Édouard VII, 64200 Biarritz",  # the place
                      "20/11/2026 23:05",  # the date of the request
                      "Jean Dupont", "PM-042", "Validé par : Jean Dupont, matricule PM-042",
@@ -77,6 +77,7 @@ def test_draft_pdf_says_it_is_not_validated(ctx: Context, officers: dict[str, st
                               pack=ctx.pack().pack, now=CLOSED)
         text = pdf_text(service.render(session, document_id=doc.id, fmt="pdf"))
     assert "BROUILLON" in text and "Document non validé" in text
+    assert "N° attribué à la validation" in text  # no number is spent on a draft
     assert "à compléter" in text  # the empty mandatory fields are visible
 
 

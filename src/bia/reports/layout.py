@@ -19,6 +19,8 @@ from bia.reports.models import VALIDATED, Document, DocumentVersion
 
 EVIDENCE_LIMIT = 180
 
+DRAFT_NUMBER = "attribué à la validation"  # numbers are gap-free: drafts have none
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -96,7 +98,7 @@ def build_sheet(session: Session, document: Document, version: DocumentVersion) 
             if version.validated_at else "")
     return Sheet(title=KIND_TITLES[document.kind],
                  service=service_name(commune) if commune else "Police municipale",
-                 commune=f"Ville de {name}" if name else "", number=document.number or "",
+                 commune=f"Ville de {name}" if name else "", number=document.number or DRAFT_NUMBER,
                  version=version.version, validated=validated, rows=rows,
                  validator=textutil.clean(validator), validated_on=when,
                  content_hash=version.content_hash or "")
