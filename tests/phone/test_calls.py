@@ -86,6 +86,13 @@ def test_ten_simultaneous_calls_are_all_answered_and_recorded(
     assert all(r.street == "Avenue Édouard VII" for r in reports)
     latencies = [ms for r in reports for ms in r.details["phone"]["latencies_ms"]]
     assert len(latencies) == 10
+    # where each answer's wait went: the end-of-turn silence, then recognition, dialogue,
+    # synthesis of the first sentence and the first packet, adding up to the latency
+    for r in reports:
+        call = r.details["phone"]
+        [steps] = call["breakdown"]
+        assert steps["end_of_speech_ms"] >= 550  # BIA_PHONE_END_SILENCE_MS (600) less a frame
+        assert abs(sum(steps.values()) - call["latencies_ms"][0]) <= 5
 
 
 def test_a_baresip_call_is_recorded_with_its_tracking_code_and_shown_to_staff(sqlite_only, 
