@@ -8,7 +8,10 @@ judged by the same yardstick.
 Modules: ``io``/``mapping`` (reading real histories), ``projection``/``grid`` (metre grids),
 ``stats`` (counts, rates, trend tests), ``hotspots`` (Getis-Ord Gi*), ``recurring``
 (same place, same time of week), ``nearrepeat`` (Knox test, chains), ``models.*``
-(forecasting), ``scoring``, ``backtest``, ``forecast`` (high level) and ``patrol``.
+(forecasting), ``timeprofile`` (hour-of-day / hour-of-week shapes of short windows),
+``zones`` (forecasts aggregated to named zones, zone backtests), ``scoring``, ``backtest``,
+``forecast`` (high level), ``cache`` (per-commune forecast cache for interactive use) and
+``patrol``.
 """
 
 from bia.analytics.types import EVENT_COLUMNS, parse_horizon
