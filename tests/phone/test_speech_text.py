@@ -52,3 +52,14 @@ def test_phone_greeting_adds_the_keypad_and_questions_are_repeatable() -> None:
             "le 17. Pour parler à une personne, dites « agent ». Quel est le problème ?")
     assert "dites « agent » ou tapez 0" in greeting_for_phone(chat)
     assert last_question(chat) == "Quel est le problème ?"
+
+
+def test_a_reply_is_cut_into_sentences_for_streaming_but_codes_stay_whole() -> None:
+    from bia.channels.speech.tts import SENTENCE_PAUSE_MS, Part, sentences
+
+    code = Part("bé, i, a. tiret. sept, ka, trois, emme.", slow=True, pause_ms=600)
+    pieces = sentences(["C'est noté. Où exactement ? Devant le 12 av. Édouard VII.", code])
+    assert [p.text for p in pieces] == ["C'est noté.", "Où exactement?",
+                                        "Devant le douze avenue Édouard sept.", code.text]
+    assert [p.pause_ms for p in pieces] == [SENTENCE_PAUSE_MS, SENTENCE_PAUSE_MS, 250, 600]
+    assert pieces[-1].slow and not pieces[0].slow

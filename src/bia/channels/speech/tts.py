@@ -153,6 +153,8 @@ class Voice:
 
     def render_one(self, part: Part) -> np.ndarray:
         """One sentence (see :func:`sentences`) and the pause after it."""
+        if not part.text.strip():
+            return silence(part.pause_ms)
         return np.concatenate([self._one(part.text, part.slow), silence(part.pause_ms)])
 
 
