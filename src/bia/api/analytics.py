@@ -202,7 +202,7 @@ class AnalyticsApiSettings(BaseSettings):
         "(naive, kde, sepp, learned, ensemble). Heavy models are computed off-thread and "
         "cached per commune, category, horizon and hour; new events invalidate the cache.")
     analytics_forecast_wait_s: float = Field(
-        default=8.0, ge=0.0, le=120.0,
+        default=2.0, ge=0.0, le=120.0,
         description="Seconds a forecast request waits for a fresh heavy-model computation "
         "before answering with the previous forecast (or a KDE stand-in), flagged as such.")
 
