@@ -44,6 +44,7 @@ class Provider:
     nonce: str | None = None  # answers this nonce instead of the one asked for
     expires_in: int = 300
     interactive: bool = False  # a login page at the provider, as real ones have
+    userinfo: dict[str, Any] | None = None  # served signed (application/jwt) when set
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     token_calls: list[dict[str, Any]] = field(default_factory=list)
 
@@ -65,12 +66,22 @@ def _handler(idp: Provider) -> type[BaseHTTPRequestHandler]:
                 self._json(200, {"issuer": idp.base, "authorization_endpoint":
                                  f"{idp.base}/authorize", "token_endpoint": f"{idp.base}/token",
                                  "jwks_uri": f"{idp.base}/jwks",
+                                 "userinfo_endpoint": f"{idp.base}/userinfo",
                                  "response_types_supported": ["code"],
                                  "id_token_signing_alg_values_supported": ["RS256"],
                                  "code_challenge_methods_supported": ["S256"]})
             elif path == "/jwks":
                 jwk = jwt.algorithms.RSAAlgorithm.to_jwk(idp.key.public_key(), as_dict=True)
                 self._json(200, {"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]})
+            elif path == "/userinfo" and idp.userinfo is not None:
+                signed = jwt.encode({"iss": idp.base, "aud": CLIENT_ID, **idp.userinfo},
+                                    idp.key, algorithm="RS256", headers={"kid": "k1"}).encode()
+                ok = self.headers.get("Authorization") == "Bearer at"
+                self.send_response(200 if ok else 401)
+                self.send_header("Content-Type", "application/jwt")
+                self.send_header("Content-Length", str(len(signed)))
+                self.end_headers()
+                self.wfile.write(signed)
             elif path == "/authorize":  # the officer logs in at the provider: a code back
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 code = f"code-{len(idp.codes)}"
@@ -111,6 +122,7 @@ def _handler(idp: Provider) -> type[BaseHTTPRequestHandler]:
                       "exp": now + idp.expires_in, "nonce": idp.nonce or asked["nonce"],
                       "preferred_username": "m.etcheverry", "name": "Maite Etcheverry",
                       "groups": ["bia-agents"], **idp.claims}
+            claims = {k: v for k, v in claims.items() if v is not None}  # None: left out
             token = jwt.encode(claims, idp.forged_key or idp.key, algorithm="RS256",
                                headers={"kid": "k1"})
             self._json(200, {"access_token": "at", "token_type": "Bearer", "id_token": token,
@@ -257,6 +269,19 @@ def test_unknown_officers_need_an_account_unless_auto_provisioning(
     assert password.status_code == 401  # a provisioned account has no password login
     actions = [(a, w) for a, w, _ in _audit(ctx)]
     assert ("auth.failure", "j.larralde") in actions and ("auth.login", "j.larralde") in actions
+
+
+def test_roles_released_by_userinfo_only_as_on_proconnect(
+        client: TestClient, ctx: Context, idp: Provider, officer: None) -> None:
+    idp.claims = {"groups": None}  # not in the id_token
+    idp.userinfo = {"sub": "f81d4fae-7dec", "groups": ["bia-chefs"]}
+    assert _login(client).status_code == 200
+    with ctx.session() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.username == "m.etcheverry"))
+        assert user is not None and user.role == "chef_de_poste"
+    idp.userinfo = {"sub": "quelqu-un-d-autre", "groups": ["bia-admins"]}
+    refused = _login(client)
+    assert refused.status_code == 401 and "autre personne" in refused.text
 
 
 def test_not_configured_means_password_login_only(client: TestClient,

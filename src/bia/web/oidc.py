@@ -5,7 +5,8 @@ discovery document (Keycloak, Azure AD / Entra ID, ProConnect…). The browser c
 ``nonce`` and the PKCE verifier in a short-lived cookie signed with ``BIA_SECRET_KEY``; the
 callback checks ``state``, exchanges the code, then checks the id_token with PyJWT: signature
 against the provider's JWKS (re-read once when the key id is unknown, for key rotation),
-issuer, audience (and ``azp`` when several audiences), expiry, issue time and ``nonce``.
+issuer, audience (and ``azp`` when several audiences), expiry, issue time and ``nonce``. When
+the roles claim is not in the id_token, the userinfo endpoint completes it (JSON or signed).
 
 The provider decides who is who; BIA decides what they may do: a configurable claim (``groups``,
 ``roles``, ``realm_access.roles``…) is mapped to BIA roles, another optional claim to the
@@ -282,6 +283,43 @@ def verify_id_token(cfg: OidcSettings, token: str, *, nonce: str) -> dict[str, A
         raise OidcError("Jeton d'identité rejoué ou détourné (nonce invalide) : recommencez "
                         "la connexion.", code="oidc_nonce_invalide")
     return claims
+
+
+def with_userinfo(cfg: OidcSettings, claims: dict[str, Any],
+                  access_token: str | None) -> dict[str, Any]:
+    """Claims completed from the userinfo endpoint when the id_token lacks the roles claim
+    (ProConnect and some Azure set-ups release groups there only). A JSON or signed (JWT)
+    answer is accepted; its ``sub`` must be the id_token's."""
+    meta = discovery(cfg)
+    if claim(claims, cfg.oidc_roles_claim) is not None or not access_token \
+            or not meta.get("userinfo_endpoint"):
+        return claims
+    try:
+        response = httpx.get(meta["userinfo_endpoint"], timeout=cfg.oidc_timeout_s,
+                             headers={"Authorization": f"Bearer {access_token}"})
+    except httpx.HTTPError as exc:
+        raise OidcError("Le fournisseur d'identité ne répond pas : réessayez dans un instant.",
+                        code="oidc_injoignable") from exc
+    if response.status_code != 200:
+        return claims  # no extra claims: the role check below decides
+    if response.headers.get("content-type", "").startswith("application/jwt"):
+        token = response.text.strip()
+        try:
+            extra = jwt.decode(token, _signing_key(cfg, meta, token), algorithms=ALGORITHMS,
+                               audience=cfg.oidc_client_id, issuer=meta["issuer"],
+                               leeway=cfg.oidc_leeway_s)
+        except jwt.PyJWTError as exc:
+            raise OidcError("Réponse userinfo du fournisseur d'identité invalide.",
+                            code="oidc_userinfo_invalide") from exc
+    else:
+        try:
+            extra = response.json()
+        except ValueError:
+            return claims
+    if not isinstance(extra, dict) or extra.get("sub") != claims.get("sub"):
+        raise OidcError("Réponse userinfo d'une autre personne : connexion refusée.",
+                        code="oidc_userinfo_invalide")
+    return {**extra, **claims}  # the signed id_token wins on common claims
 
 
 # ---------------------------------------------------------------- from claims to a BIA account

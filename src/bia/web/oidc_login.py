@@ -93,6 +93,7 @@ def oidc_callback(request: Request, ctx: ContextDep) -> Response:
                                  code="oidc_code_absent")
         answer = oidc.exchange(cfg, code=code, redirect_uri=redirect_uri(ctx), pending=pending)
         claims = oidc.verify_id_token(cfg, str(answer["id_token"]), nonce=pending.nonce)
+        claims = oidc.with_userinfo(cfg, claims, answer.get("access_token"))
         audited = True  # from here on, login_user audits its own refusals
         with ctx.session() as session:
             user = oidc.login_user(session, cfg, claims,
