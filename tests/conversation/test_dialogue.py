@@ -270,3 +270,17 @@ def test_a_person_asked_for_then_the_problem_told(nlu: LocalNlu, router, locate)
     assert state["details"]["callback_requested"] is True
     assert turns[-1].reply == ("C'est noté : j'ajoute cette précision à votre signalement "
                                "BIA-TEST-1.")
+
+
+def test_a_place_corrected_late_then_confirmed(nlu: LocalNlu, router, locate) -> None:
+    turns, state = run(nlu, router, locate, [
+        "une voiture est garée devant mon portail et je peux pas sortir",
+        "rue de Larriou, au 9",
+        "depuis 8h ce matin, c'est une Audi blanche",  # the car is described: no extra question
+        "non pardon je me suis trompé, c'est au 9 impasse Larribau, pas rue de Larriou",
+        "oui c'est correct maintenant",  # "maintenant" confirms, it does not move the time
+    ])
+    assert "décrire le véhicule" not in " ".join(t.reply for t in turns)
+    assert state["location"]["street"] == "Impasse Larribau"
+    assert state["tracking_code"] == "BIA-TEST-1"
+    assert not any("pardon" in d for d in state["details_text"])

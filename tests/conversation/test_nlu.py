@@ -50,6 +50,14 @@ AT = datetime.fromisoformat("2026-07-26T23:30:00+02:00")
          "17"),
         ("mon mari est dans la pièce à côté, il dit qu'il va me tuer ce soir",
          "violences_intrafamiliales", "17"),
+        ("un mec est en train de découper l'antivol d'un vélo à la gare, là maintenant",
+         "vol_cambriolage", "17"),
+        ("ma maman s'est coupée avec le gros couteau et il y a beaucoup de sang",
+         "urgence_medicale", "15"),
+        ("Mi hija se ha tragado pastillas de la abuela y no la puedo despertar",
+         "urgence_medicale", "15"),
+        ("My friend took something at the party, he's shaking and his lips look blue",
+         "urgence_medicale", "15"),
         ("un vigile du casino m'a frappé, je saigne du nez", "agression_violence", "17"),
     ],
 )
@@ -78,6 +86,11 @@ def test_emergencies_get_the_right_number(
         "les voitures garées sur la piste cyclable, les vélos doivent se jeter sur la route",
         "mon ex m'a frappée l'an dernier, je ne suis pas en danger là, il ne sait pas où j'habite",
         "sa fille m'a dit que son beau-père la frappe ; elle est chez moi, en sécurité",
+        "je me suis fait emboutir au feu avenue Foch, rien de grave, tout le monde va bien",
+        "un groupe fait la manche au feu du rond-point et tape sur les vitres des voitures",
+        "un scooter cramé attaché au poteau depuis 3 semaines, c'est juste une carcasse",
+        "mon voisin du dessous fume sur son balcon et la fumée monte chez moi",
+        "My partner pushed me last weekend. I'm at a friend's place now and I'm safe.",
     ],
 )
 def test_not_emergencies(nlu: LocalNlu, text: str) -> None:

@@ -75,12 +75,23 @@ FIRE_WEAK_CONTEXT = rx(r"cuisine", r"toit", r"fenetre", r"noire?", r"epaisse", r
                        r"brule\w*", r"odeur de brule", r"appartement", r"poubelle", r"voiture",
                        r"moteur", r"prise", r"compteur", r"cheminee", r"four")
 # smoke that is not a fire, wherever it is said in the message
-SMOKE_FALSE = rx(r"barbecues?", r"plancha", r"detecteurs? de fumee", r"cigarettes?", r"clopes?",
+SMOKE_FALSE = rx(r"(?:voisins?|voisines?|il|elle|ils|elles|gens|jeunes|personnes?|fumeurs?) "
+                 r"(?:\w+ ){0,3}fum(?:e|ent)\b",
+                 r"barbecues?", r"plancha", r"detecteurs? de fumee", r"cigarettes?", r"clopes?",
                  r"chicha", r"vapote\w*", r"joints?", r"shit", r"cannabis", r"fumeurs?")
+# a burnt wreck seen long after: not a fire now
+WRECK = rx(r"carcasses?", r"epaves?", r"calcinee?s? depuis",
+           r"(?:brule|crame)\w* (?:\w+ ){0,3}(?:il y a|y a|depuis) (?:longtemps|des semaines|des mois|"
+           r"plusieurs|\d+ (?:jours|semaines|mois))")
 FIRE_FALSE = rx(r"feux? (?:rouges?|verts?|orange|tricolores?|de signalisation|d artifice|de camp)",
                 r"fume\w* (?:du |des |un |une |le |la |leurs? |ses )?(?:shit|joints?|beuh|cannabis|"
                 r"herbe|pets?|cigarettes?|clopes?|chicha|narguile|pipe)",
                 r"(?:cycliste|voiture|automobiliste|scooter|moto|bus|camion|pieton)s? au feu",
+                # "au feu" meaning at the traffic light
+                r"au feu (?:du|de la|de l|des|rouge|vert|orange|avenue|rue|bd|boulevard|place|rond|"
+                r"carrefour|route|tricolore|pour pietons?)",
+                r"(?:emboutir|embouti\w*|arrete\w*|la manche|attend\w*|percute\w*|accroche\w*|"
+                r"tamponne\w*|stop\w*) (?:\w+ ){0,3}au feu",
                 r"brulant\w* (?:de fievre)?", r"fievre",
                 r"coups? de feu", r"armes? a feu", r"feu vert", r"brule (?:le|les) feux?")
 FIRE_DENIED = rx(r"(?:pas|aucun|jamais) (?:de |d |un |d un )?(?:feu|incendie|flammes?)",
@@ -95,13 +106,16 @@ MEDICAL_WEAK = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)",
                   r"ne se (?:reveille|releve) (?:pas|plus)",
                   r"ne peut (?:plus|pas) se relever", r"coma", r"par terre", r"au sol")
 INFO_ONLY = rx(r"juste pour (?:savoir|le noter|info|information|me renseigner|l avoir)",
+               r"(?:juste|pour) le noter", r"aucun probleme", r"pas de probleme en ce moment",
                r"rien en ce moment", r"je (?:ne )?sens rien", r"par curiosite", r"pour le noter",
                r"pour information", r"au cas ou")
 # the resident says there is no danger now ("pas en ce moment, c'est calme", "je suis à l'abri")
 NOT_NOW = rx(r"(?:ne suis|suis|sommes|est) (?:pas|plus) en danger", r"pas en ce moment",
              r"c est calme", r"(?:est|sont|suis|sommes) (?:(?!pas |plus |jamais )\w+ ){0,7}en securite", r"a l abri", r"a salvo", r"en lieu sur",
              r"il ne sait pas ou (?:j habite|je suis|elle est|nous sommes)")
-MEDICAL = rx(r"malaise", r"gemi\w*", r"ne repond (?:presque|quasiment|a peine) (?:plus|pas)",
+SELF_INJURY = rx(r"s est (?:coupe|blesse|brule|entaille|ouvert)\w*", r"se (?:couper|blesser|bruler)")
+MEDICAL = rx(r"malaise", r"s est (?:coupe|entaille|ouvert)\w* (?:\w+ ){0,4}(?:sang|saigne)",
+             r"beaucoup de sang", r"du sang partout", r"sang partout", r"gemi\w*", r"ne repond (?:presque|quasiment|a peine) (?:plus|pas)",
              r"(?:brulant|brulante) (?:de fievre)?", r"forte fievre", r"inconscient\w*", r"ne respire (?:plus|pas|presque)",
              r"respire (?:mal|a peine|difficilement)", r"arret cardiaque",
              r"crise (?:d epilepsie|cardiaque|convulsive)", r"convuls\w*", r"overdose",
@@ -140,7 +154,7 @@ VIOLENCE_NOW = rx(
     r"tabassent|cogne|cognent|bat|battent|agresse|agressent|etrangle|poignarde|tape|tapent)"
     r"(?! sur (?:les|la|le|des|ma|mes|nos) (?:vitres?|portes?|volets?|fenetres?|voitures?|murs?|"
     r"carrosseries?|poubelles?|tables?|casseroles?))",
-    r"se (?:battent|bat|bagarrent|tapent dessus|frappent)", r"bagarre\w*", r"rixe", r"baston",
+    r"se (?:battent|bat|battre|bagarrent|tapent dessus|frappent)", r"bagarre\w*", r"rixe", r"baston",
     r"(?:crie|hurle|appelle) (?:a l aide|au secours)", r"au secours", r"a l aide",
 
     r"en train de (?:le |la |les |l |me |nous |lui )?(?:frapper|taper|tabasser|agresser|battre|"
@@ -189,7 +203,9 @@ INTRUDER = rx(r"(?:est|sont) (?:encore|toujours) (?:la|dans|a l interieur|sur pl
               r"lampe torche", r"intrus", r"someone in my house",
               r"(?:quelqu un|un homme|des gens|un inconnu|des inconnus|il|ils) (?:qui )?(?:est|sont) "
               r"(?:entre|rentre)s? (?:chez|dans)", r"entends? (?:quelqu un )?fouiller",
-              r"fouille(?:nt)? (?:en bas|dans|chez|la maison|l appartement)")
+              r"fouille(?:nt)? (?:en bas|dans|chez|la maison|l appartement)",
+              r"en train de (?:decouper|scier|couper|crocheter|forcer|desosser) (?:l |le |la |les |un |une )?"
+              r"(?:antivol|cadenas|chaine|serrure|porte|velo|scooter|moto)")
 ANIMAL_ATTACK = rx(
     r"attaque\w*", r"mord\w*", r"s en prend (?:a|aux)", r"se jette sur", r"charge (?:les|des)"
 )

@@ -42,6 +42,8 @@ _HUMAN = re.compile(
 _QUESTION = re.compile(r"\?\s*$|^ (comment|quel|quelle|quels|ou|est ce|pourquoi|qui|combien|"
                        r"a quelle|c est quoi|peut on|puis je)\b")
 _NEEDS_DETAILS = set(R.DETAILS_Q)
+_VEHICLE = ("stationnement", "vehicule_abandonne", "rodeo_vitesse")
+_VAGUE_NOW = re.compile(r"\b(?:maintenant|en ce moment|actuellement|la tout de suite)\b")
 
 
 class Router(Protocol):
@@ -250,7 +252,12 @@ def step(state: dict[str, Any], text: str, at: datetime, nlu: NluBackend, router
 
 def _collect(state: dict[str, Any], a: Analysis, t: str, locate: Locate | None) -> Turn:
     slot = state["asking"]
+    before = (state["location"], state["occurred_at"])
     _merge(state, a, locate, take_time=True)
+    corrected = (state["location"], state["occurred_at"]) != before
+    if state.get("wants_details") and state["category"] in _VEHICLE and (
+            {"plate", "vehicle_make", "vehicle_colour"} & set(state["details"])):
+        state["wants_details"] = False  # the car was described along the way
     if slot == "location" and state["location"] is None:
         state["attempts"]["location"] = state["attempts"].get("location", 0) + 1
         if state["attempts"]["location"] >= 2 and len(a.text) > 2:
@@ -265,16 +272,19 @@ def _collect(state: dict[str, Any], a: Analysis, t: str, locate: Locate | None) 
             state["missing"] = []
             state["recorded"] = True
             return Turn(_say(state, "Merci, j'enregistre votre signalement."), state, record=True)
-        state["details_text"].append(a.text)
-    elif slot not in ("location", "occurred_at") and a.text:
+        if not corrected:  # "non pardon, c'est impasse X" corrects the place, it is no detail
+            state["details_text"].append(a.text)
+    elif slot not in ("location", "occurred_at") and a.text and not corrected:
         state["details_text"].append(a.text)
     return Turn(_say(state, _ask_next(state)), state)
 
 
 def _confirm(state: dict[str, Any], a: Analysis, t: str, locate: Locate | None) -> Turn:
     before = (state["location"], state["occurred_at"])
-    if a.location is not None or a.occurred_at is not None:
-        _merge(state, a, locate, take_time=a.occurred_at is not None)
+    # "oui c'est correct maintenant": "maintenant" confirms, it does not move the time
+    new_time = a.occurred_at is not None and not _VAGUE_NOW.search(t)
+    if a.location is not None or new_time:
+        _merge(state, a, locate, take_time=new_time)
     changed = (state["location"], state["occurred_at"]) != before
     if _YES.search(t) and not changed:
         state.update(phase="recording", missing=[], asking=None, recorded=True)

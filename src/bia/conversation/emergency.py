@@ -50,8 +50,12 @@ def _category(
         d.reasons.append("personne en difficulté dans l'eau")
         return "secours_mer"
     fire = C.find(C.FIRE, t) or (C.find(C.FIRE_WEAK, t) if C.FIRE_WEAK_CONTEXT.search(t) else None)
+    if fire and C.FIRE_FALSE.search(t[max(0, fire.start() - 40) : fire.end() + 25]):
+        fire = None  # traffic lights, fireworks, gunfire, cannabis smoke
     if fire and fire.group(0) in ("fumee", "ca fume") and C.SMOKE_FALSE.search(t):
         fire = None  # barbecue, cigarettes, smoke detectors: smoke that is not a fire
+    if fire and C.WRECK.search(t):
+        fire = None  # a burnt-out wreck, long after
     if fire and (C.FIRE_DENIED.search(t) or (fire.group(0) == "au feu"
                                               and C.find(C.VIOLENCE_NOW, t))):
         fire = None  # "il n'y a pas de feu", "il frappe un cycliste au feu (rouge)"
@@ -71,7 +75,7 @@ def _category(
         return "vol_cambriolage"
     strong_medical = C.find(C.MEDICAL, t) or C.find(C.SUICIDE, t, negatable=False)
     harm_by_other = (C.find(C.VIOLENCE_NOW, t, negatable=False) or C.find(C.THREAT, t)
-                     or C.find(C.ABUSE, t) or C.find(C.WEAPON, t))
+                     or C.find(C.ABUSE, t) or (C.find(C.WEAPON, t) and not C.SELF_INJURY.search(t)))
     if (strong_medical and not over and not harm_by_other
         and model_cat in ("violences_intrafamiliales", "agression_violence")):
         # "mon fils parle de se tuer", "ma fille a avalé des cachets": a family member in

@@ -46,6 +46,11 @@ _EN: list[tuple[str, str]] = [
     (r"unconscious|unresponsive|not responding|won t wake up|doesn t wake up", "inconscient"),
     (r"heart attack|cardiac arrest|chest pains?", "arret cardiaque douleur dans la poitrine"),
     (r"\bcpr\b", "massage cardiaque malaise"),
+    (r"took (?:something|some pills|pills|drugs|too many pills)|swallowed (?:pills|medicine|"
+     r"tablets|bleach)", "a pris des cachets overdose"),
+    (r"lips (?:look |are |turning |went )?(?:blue|purple)", "levres bleues"),
+    (r"shaking|trembling|convulsing", "convulsions"), (r"not making sense", "malaise"),
+    (r"won t wake up|can t wake (?:him|her|them)(?: up)?", "ne se reveille pas"),
     (r"seizure|fitting", "crise d epilepsie"), (r"overdose|\bod\b", "overdose"),
     (r"swelling|swollen", "gonfle de partout"), (r"allergic reaction", "reaction allergique"),
     (r"stung by|bitten by a (?:wasp|bee|snake)", "pique par"),
@@ -102,6 +107,9 @@ _EN: list[tuple[str, str]] = [
     (r"where is|where can i|how do i|what number|which number|opening hours", "ou se trouve"),
     # time
     (r"right now|at the moment|currently|happening now", "en ce moment"),
+    (r"i m safe(?: now)?|we re safe(?: now)?|i am safe(?: now)?|we are safe(?: now)?",
+     "je suis en securite"),
+    (r"last (?:weekend|week|month)", "la semaine derniere"), (r"every day|every night", "tous les jours"),
     (r"last night", "hier soir"), (r"yesterday", "hier"), (r"tonight", "ce soir"),
     (r"this morning", "ce matin"), (r"every night|every evening", "tous les soirs"),
     (r"for (?:an|one) hour", "depuis une heure"),
@@ -119,6 +127,10 @@ _ES: list[tuple[str, str]] = [
     (r"se (?:ha )?desmayad\w*|desmay\w*|se (?:ha )?caido y no se levanta", "malaise s est effondre"),
     (r"inconsciente|no responde|no reacciona", "inconscient"),
     (r"infarto|ataque al corazon|dolor en el pecho", "arret cardiaque douleur dans la poitrine"),
+    (r"(?:se )?(?:ha )?tragad\w* (?:\w+ )?(?:pastillas|medicamentos|pildoras)|pastillas",
+     "a pris des cachets"),
+    (r"no (?:la|lo|le) (?:puedo|podemos) despertar|no se despierta", "ne se reveille pas"),
+    (r"labios (?:azules|morados)", "levres bleues"),
     (r"convulsion\w*", "convulsions"), (r"sangr\w*", "saigne"), (r"herid\w*", "blesse"),
     (r"ambulancia", "ambulance"),
     (r"fuego|incendio|se quema|en llamas", "incendie feu"), (r"humo", "fumee"),
@@ -157,6 +169,7 @@ _ES: list[tuple[str, str]] = [
     (r"donde (?:esta|puedo)|como puedo|que numero|horario", "ou se trouve"),
     (r"anoche", "hier soir"), (r"ayer", "hier"), (r"esta noche", "ce soir"),
     (r"esta manana", "ce matin"), (r"todas las noches", "tous les soirs"),
+    (r"todos los dias", "tous les jours"), (r"ahora no esta(?: en casa)?", "il n est pas la en ce moment"),
     (r"y estoy bien|estoy a salvo|estoy con una amiga", "je suis en securite c est fini"),
 ]
 
