@@ -73,6 +73,7 @@ class VoiceCall(HandOver):
         self._filler_playing = False
         self._marks: dict[str, float] = {}
         self._gone = asyncio.Event()  # the caller hung up
+        self._asr_own = 0  # this call's transcriptions queued or running
         leg.rtp.on_play_start = self._on_play_start
 
     # ---- called by the server (event loop thread) ---------------------------------------
@@ -91,9 +92,12 @@ class VoiceCall(HandOver):
             self.events.put_nowait(Event("speech", audio=self.segmenter.take(), at=end,
                                          early=early[1] if early else None))
         elif (self.segmenter.speaking and self.segmenter.trailing_silence_ms == EARLY_MS
-              and self.svc.asr_idle()):
+              and self._asr_own <= 1 and self.svc.asr_idle(own=self._asr_own)):
             # Half-way through the end-of-turn silence, start recognising what was said: if
-            # the caller goes on, the result is dropped; if not, it saves that wait.
+            # the caller goes on, the result is dropped; if not, it saves that wait. Only when
+            # no other caller waits for the recogniser; this call's own earlier attempt (the
+            # caller paused, then went on) may still be ahead of it, and then this one is
+            # already queued when the turn ends instead of starting only then.
             self._early = (self.segmenter.voiced_ms,
                            asyncio.ensure_future(self.transcribe(self.segmenter.peek())))
 
@@ -208,6 +212,7 @@ class VoiceCall(HandOver):
     async def transcribe(self, audio: np.ndarray) -> str:
         loop = asyncio.get_running_loop()
         self.svc.asr_pending += 1
+        self._asr_own += 1
         try:
             result = await loop.run_in_executor(
                 self.svc.asr_pool, lambda: self.svc.asr.transcribe(audio, prompt=self.svc.prompt))
@@ -217,6 +222,7 @@ class VoiceCall(HandOver):
             return ""
         finally:
             self.svc.asr_pending -= 1
+            self._asr_own -= 1
         self.record.asr_ms.append(round(result.elapsed_s * 1000))
         return result.text
 

@@ -47,9 +47,10 @@ class PhoneService:
         self.server: SipServer | None = None
         self.asr_pending = 0  # transcriptions queued or running (event loop thread only)
 
-    def asr_idle(self) -> bool:
-        """Whether an early, possibly wasted, transcription would delay nobody."""
-        return self.asr_pending == 0
+    def asr_idle(self, own: int = 0) -> bool:
+        """Whether an early, possibly wasted, transcription would delay no other caller
+        (``own``: transcriptions of the asking call itself still queued or running)."""
+        return self.asr_pending <= own
 
     def loaded(self) -> LoadedPack:
         return self.ctx.pack()
