@@ -131,7 +131,8 @@ def analysis_page(request: Request, ctx: ContextDep) -> Response:
         zone_forecast = _zone_forecast(session, ctx, staff, loaded, category)
     query = f"&category={category}" if category else ""
     return page(request, ctx.settings, "analyse/page.html",
-                zones=_zone_rows(zones_body), zone_forecast=zone_forecast, heat=brief.heat_rows(heat["counts"]),
+                zones=_zone_rows(zones_body), zone_forecast=zone_forecast,
+                heat=brief.heat_rows(heat["counts"]),
                 heat_total=heat["total"], hours=list(range(24)), recurring=recurring,
                 chart=brief.trend_chart(series), categories=loaded.pack.categories,
                 category=category or "", periods={k: v[0] for k, v in PERIODS.items()},
