@@ -56,6 +56,7 @@ LIMITED = (
     ("/suivi/", "GET", "tracking"),
     ("/api/v1/auth/token", "POST", "login"),
     ("/console/connexion", "POST", "login"),
+    ("/console/connexion/oidc", "GET", "login"),  # OpenID Connect start and callback
 )
 TOO_LARGE = "Contenu trop volumineux pour être traité."
 
