@@ -74,6 +74,7 @@ def latencies(ctx, since: int) -> tuple[list[int], list[int], int, list[int], li
 
 
 STEPS = {"end_of_speech_ms": "end-of-speech wait (VAD hangover)",
+         "held_ms": "caller spoke over the greeting's protected sentence",
          "asr_ms": "recognition left after it", "dialogue_ms": "NLU + dialogue + database",
          "tts_ms": "synthesis of the first sentence", "rtp_ms": "to the first RTP packet"}
 
@@ -90,9 +91,14 @@ def figures(name: str, lat: list[int], asr: list[int], reports: int, fillers: li
           f"« un instant » said first in {len(fillers)} turns")
     full = [b for b in breakdown if all(k in b for k in STEPS)]
     if full:
-        print(f"  where the time goes, median of {len(full)} turns: " + "; ".join(
-            f"{label} {np.median([b[k] for b in full]) / 1000:.2f} s"
-            for k, label in STEPS.items()))
+        print(f"  where the time goes, median (max) of {len(full)} turns: " + "; ".join(
+            f"{label} {np.median([b[k] for b in full]) / 1000:.2f} s "
+            f"({max(b[k] for b in full) / 1000:.2f})" for k, label in STEPS.items()))
+        held = [sum(b.values()) for b in full if b["held_ms"] < 100]
+        if held and len(held) < len(full):
+            print(f"  turns not held by the greeting ({len(held)}): p50 "
+                  f"{np.percentile(held, 50) / 1000:.2f} s, p95 "
+                  f"{np.percentile(held, 95) / 1000:.2f} s")
 
 
 def main() -> None:

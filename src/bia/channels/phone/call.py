@@ -123,7 +123,7 @@ class VoiceCall(HandOver):
             self._answered_turn = True
             marks, previous = {**self._marks, "rtp": at}, self._speech_end
             steps = {}
-            for step in ("end_of_speech", "asr", "dialogue", "tts", "rtp"):
+            for step in ("end_of_speech", "held", "asr", "dialogue", "tts", "rtp"):
                 if step in marks:
                     steps[f"{step}_ms"] = round((marks[step] - previous) * 1000)
                     previous = marks[step]
@@ -291,7 +291,9 @@ class VoiceCall(HandOver):
                 continue
             assert event.audio is not None
             self._speech_end, self._answered_turn = event.at, False
-            self._marks = {"end_of_speech": event.detected}
+            # "held": the turn waited for BIA to finish speaking (the greeting's protected
+            # first sentence, « je ne suis pas le 17 », cannot be interrupted)
+            self._marks = {"end_of_speech": event.detected, "held": time.monotonic()}
             text = await self._with_filler(event.early or self.transcribe(event.audio))
             self._mark("asr")
             self.record.add("caller", text or "[inaudible]")
