@@ -58,6 +58,19 @@ AT = datetime.fromisoformat("2026-07-26T23:30:00+02:00")
          "urgence_medicale", "15"),
         ("My friend took something at the party, he's shaking and his lips look blue",
          "urgence_medicale", "15"),
+        ("Ma fille s'est renversé la casserole d'eau bouillante sur le bras, la peau part",
+         "urgence_medicale", "15"),
+        ("ils sont trois à me coincer au fond du passage, ils disent qu'ils vont me défoncer",
+         "agression_violence", "17"),
+        ("Someone's been following me since I left the bar and he keeps getting closer",
+         "agression_violence", "17"),
+        ("Un grupo está pegando a un chico en el suelo, le dan patadas en la cabeza",
+         "agression_violence", "17"),
+        ("Un niño en un flotador se está alejando mar adentro con el viento", "secours_mer", "196"),
+        ("AU SECOURS mon bébé s'étouffe avec un morceau de pomme il devient bleu",
+         "urgence_medicale", "15"),
+        ("la voisine de 89 ans appelle à l'aide derrière sa porte depuis ce matin",
+         "urgence_medicale", "15"),
         ("un vigile du casino m'a frappé, je saigne du nez", "agression_violence", "17"),
     ],
 )
@@ -91,6 +104,15 @@ def test_emergencies_get_the_right_number(
         "un scooter cramé attaché au poteau depuis 3 semaines, c'est juste une carcasse",
         "mon voisin du dessous fume sur son balcon et la fumée monte chez moi",
         "My partner pushed me last weekend. I'm at a friend's place now and I'm safe.",
+        "Le feu était rouge et un scooter l'a grillé à fond devant l'école",
+        "Exercice incendie prévu jeudi au lycée, il y aura des fumigènes",
+        "Tournage d'un film ce week-end avec des scènes de bagarre et de fausses armes",
+        "Mon voisin a fait un malaise hier, le SAMU est venu et il va bien maintenant",
+        "Un faux plombier a dit qu'il y avait une fuite de gaz et a pris 300 euros",
+        "musique à fond et cris chez les voisins à 5h du matin, ils se battent pas, ils font la fête",
+        "Someone broke into my car overnight and took my laptop, they're long gone",
+        "Hay humo en el jardín del vecino pero es una barbacoa, no hay peligro",
+        "la voiture cramée est toujours là depuis le mois dernier, une vraie épave",
     ],
 )
 def test_not_emergencies(nlu: LocalNlu, text: str) -> None:
@@ -214,3 +236,9 @@ def test_registry_and_protocol(nlu: LocalNlu) -> None:
     assert isinstance(get_nlu("local", gazetteer=nlu.gazetteer, model=nlu.model), LocalNlu)
     with pytest.raises(ValueError):
         get_nlu("nope")
+
+
+def test_a_deaf_writer_gets_114_first(nlu: LocalNlu) -> None:
+    a = nlu.analyze("Soy sorda, no puedo llamar. Mi pareja me está pegando, estoy encerrada en el baño",
+                    AT)
+    assert a.emergency and a.emergency_number == "114" and "17" in a.extra_numbers

@@ -23,6 +23,10 @@ _PAST_AUX = re.compile(r"\b(a|ai|as|avait|ont|avaient|m a|l a|les a|nous a|vous 
                        r"se sont|m ont|l ont|a ete|ont ete|etait|deja)\s+$")
 
 
+_NEG_AFTER = re.compile(r"\s*(?:pas|plus|jamais)\b(?!\s+(?:loin|mal|tres|trop|beaucoup|encore|que|"
+                        r"bien|assez|longtemps|vite|fort|le temps|a pas))")
+
+
 def norm(text: str) -> str:
     """Folded text with single spaces and a leading/trailing space (for ``\\b`` patterns)."""
     return " " + re.sub(r"[^a-z0-9]+", " ", fold(text[:5000])).strip() + " "
@@ -39,6 +43,8 @@ def find(
         if (negatable and re.search(r"\b(?:ne|n)\s+$", before)
             and re.match(r"\s*(?:pas|plus|jamais|personne)\b", t[m.end() : m.end() + 12])):
             continue  # "ça ne fume plus", "il ne saigne pas"
+        if negatable and _NEG_AFTER.match(t[m.end() : m.end() + 24]):
+            continue  # spoken French drops "ne": "ils se battent pas", "il saigne pas"
         if present_only and _PAST_AUX.search(before) and not before.endswith(" y a "):
             continue
         return m
@@ -69,13 +75,16 @@ FIRE = rx(r"le feu", r"au feu", r"en feu", r"pris feu", r"prend feu", r"flammes?
           r"(?:ca|qui|tout|il|elle) brulen?t?", r"brulent", r"en train de bruler", r"fumee",
           r"fume enormement", r"odeur de brule", r"sent le (?:brule|cram\w*)", r"crame", r"fire",
           r"smoke", r"fuego", r"humo")
+FLAMES = rx(r"le feu", r"en feu", r"pris feu", r"prend feu", r"flammes?", r"incendie", r"brulent")
 # "ça fume" is a fire only with a fire word around it (people smoke in stairwells too)
 FIRE_WEAK = rx(r"ca fume")
 FIRE_WEAK_CONTEXT = rx(r"cuisine", r"toit", r"fenetre", r"noire?", r"epaisse", r"flammes?",
                        r"brule\w*", r"odeur de brule", r"appartement", r"poubelle", r"voiture",
                        r"moteur", r"prise", r"compteur", r"cheminee", r"four")
 # smoke that is not a fire, wherever it is said in the message
-SMOKE_FALSE = rx(r"(?:voisins?|voisines?|il|elle|ils|elles|gens|jeunes|personnes?|fumeurs?) "
+GAS_FALSE = rx(r"faux (?:plombier|technicien|agent|chauffagiste|employe)", r"pretend\w*",
+               r"(?:a dit|disait|dit) qu il y (?:avait|a) une fuite", r"arnaque\w*")
+SMOKE_FALSE = rx(r"dechets verts", r"feu de jardin", r"brulage", r"ecobuage",r"(?:voisins?|voisines?|il|elle|ils|elles|gens|jeunes|personnes?|fumeurs?) "
                  r"(?:\w+ ){0,3}fum(?:e|ent)\b",
                  r"barbecues?", r"plancha", r"detecteurs? de fumee", r"cigarettes?", r"clopes?",
                  r"chicha", r"vapote\w*", r"joints?", r"shit", r"cannabis", r"fumeurs?")
@@ -88,13 +97,16 @@ FIRE_FALSE = rx(r"feux? (?:rouges?|verts?|orange|tricolores?|de signalisation|d 
                 r"herbe|pets?|cigarettes?|clopes?|chicha|narguile|pipe)",
                 r"(?:cycliste|voiture|automobiliste|scooter|moto|bus|camion|pieton)s? au feu",
                 # "au feu" meaning at the traffic light
-                r"au feu (?:du|de la|de l|des|rouge|vert|orange|avenue|rue|bd|boulevard|place|rond|"
-                r"carrefour|route|tricolore|pour pietons?)",
+                r"feu (?:etait|est|passe|passait|etais) (?:au |encore )?(?:rouge|vert|orange)",
+                r"grill\w* (?:le |un |les )?feux?", r"l a grille",
+                r"au feu (?:rouge|vert|orange|tricolore|pour pietons?)",
+                r"au feu (?:du|de la|de l|des) (?:rond point|carrefour|croisement|boulevard|avenue|"
+                r"rue|bd|place|route|pont|gare|lycee|college|ecole|port|casino)",
                 r"(?:emboutir|embouti\w*|arrete\w*|la manche|attend\w*|percute\w*|accroche\w*|"
                 r"tamponne\w*|stop\w*) (?:\w+ ){0,3}au feu",
                 r"brulant\w* (?:de fievre)?", r"fievre",
                 r"coups? de feu", r"armes? a feu", r"feu vert", r"brule (?:le|les) feux?")
-FIRE_DENIED = rx(r"(?:pas|aucun|jamais) (?:de |d |un |d un )?(?:feu|incendie|flammes?)",
+FIRE_DENIED = rx(r"(?:pas|aucun|jamais) (?:de |d |un |d un )?(?:feu|incendie)\b",
                  r"n est pas un incendie", r"rien ne brule")
 GAS = rx(r"(?:odeur|fuite|sent|sens|sentir|sentons)\w* (?:\w+ ){0,3}(?:de |du |le |d )?gaz\b",
          r"gaz (?:qui fuit|partout)",
@@ -105,16 +117,25 @@ UNRESPONSIVE = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)",
 MEDICAL_WEAK = rx(r"ne (?:repond|reagit|bouge) (?:plus|pas)",
                   r"ne se (?:reveille|releve) (?:pas|plus)",
                   r"ne peut (?:plus|pas) se relever", r"coma", r"par terre", r"au sol")
-INFO_ONLY = rx(r"juste pour (?:savoir|le noter|info|information|me renseigner|l avoir)",
+PRETEND = rx(r"exercices? (?:incendie|d evacuation|de secours|de securite)", r"simulation",
+             r"tournage", r"(?:un |le )?film", r"fausses? armes?", r"jeux? video", r"soiree jeux?",
+             r"spectacle", r"repetition", r"fumigenes?", r"serie tele", r"je meurs de rire",
+             r"ca me tue", r"mort de rire")
+INFO_ONLY = rx(r"si un jour", r"quelle difference",r"juste pour (?:savoir|le noter|info|information|me renseigner|l avoir)",
                r"(?:juste|pour) le noter", r"aucun probleme", r"pas de probleme en ce moment",
                r"rien en ce moment", r"je (?:ne )?sens rien", r"par curiosite", r"pour le noter",
-               r"pour information", r"au cas ou")
+               r"pour information", r"au cas ou", r"lequel")
 # the resident says there is no danger now ("pas en ce moment, c'est calme", "je suis à l'abri")
 NOT_NOW = rx(r"(?:ne suis|suis|sommes|est) (?:pas|plus) en danger", r"pas en ce moment",
              r"c est calme", r"(?:est|sont|suis|sommes) (?:(?!pas |plus |jamais )\w+ ){0,7}en securite", r"a l abri", r"a salvo", r"en lieu sur",
              r"il ne sait pas ou (?:j habite|je suis|elle est|nous sommes)")
 SELF_INJURY = rx(r"s est (?:coupe|blesse|brule|entaille|ouvert)\w*", r"se (?:couper|blesser|bruler)")
-MEDICAL = rx(r"malaise", r"s est (?:coupe|entaille|ouvert)\w* (?:\w+ ){0,4}(?:sang|saigne)",
+MEDICAL_OVER = rx(r"(?:il|elle|tout le monde) va (?:bien|mieux)(?: maintenant)?", r"ca va mieux",
+                  r"plus de peur que de mal", r"(?:le samu|les pompiers|l ambulance|les secours) "
+                  r"(?:est|sont) (?:venue?s?|passee?s?|deja la)", r"est rentree? (?:chez|a la maison|a pied)",
+                  r"mais ca va", r"ca va maintenant", r"tout va bien maintenant")
+MEDICAL = rx(r"malaise", r"eau bouillante", r"huile bouillante", r"la peau (?:part|se decolle)",
+             r"brulures? (?:grave|au|a la|aux|du|partout)", r"s est (?:gravement )?brule\w*", r"s est (?:coupe|entaille|ouvert)\w* (?:\w+ ){0,4}(?:sang|saigne)",
              r"beaucoup de sang", r"du sang partout", r"sang partout", r"gemi\w*", r"ne repond (?:presque|quasiment|a peine) (?:plus|pas)",
              r"(?:brulant|brulante) (?:de fievre)?", r"forte fievre", r"inconscient\w*", r"ne respire (?:plus|pas|presque)",
              r"respire (?:mal|a peine|difficilement)", r"arret cardiaque",
@@ -155,13 +176,18 @@ VIOLENCE_NOW = rx(
     r"(?! sur (?:les|la|le|des|ma|mes|nos) (?:vitres?|portes?|volets?|fenetres?|voitures?|murs?|"
     r"carrosseries?|poubelles?|tables?|casseroles?))",
     r"se (?:battent|bat|battre|bagarrent|tapent dessus|frappent)", r"bagarre\w*", r"rixe", r"baston",
-    r"(?:crie|hurle|appelle) (?:a l aide|au secours)", r"au secours", r"a l aide",
+
 
     r"en train de (?:le |la |les |l |me |nous |lui )?(?:frapper|taper|tabasser|agresser|battre|"
     r"se battre|cogner|etrangler)", r"fighting", r"pelea\w*",
 )
-FOLLOWED = rx(r"(?:il|ils|elle|homme|type|mec|gars|individu|quelqu un)s? (?:me|nous) (?:suit|suivent|"
-              r"poursuit|poursuivent)", r"juste derriere moi")
+ROAD = rx(r"voitures?", r"motos?", r"scooters?", r"velos?", r"camions?", r"bus", r"automobil\w*",
+          r"conducteur\w*", r"pietons?", r"chaussee", r"route", r"collision", r"percut\w*",
+          r"accroch\w*", r"renverse\w* par", r"trottinette\w*", r"carrefour", r"rond point")
+HELP_CRY = rx(r"(?:crie|hurle|appelle|appeler) (?:a l aide|au secours)", r"au secours", r"a l aide")
+FOLLOWED = rx(r"(?:me|nous) (?:suit|suivent|poursuit|poursuivent)", r"juste derriere moi",
+              r"(?:me|nous) (?:coincer|coincent|coince|encerclent|encercler|bloquent le passage)",
+              r"se rapproche\w*")
 WEAPON = rx(r"couteaux?", r"armes?", r"arme blanche", r"pistolets?", r"flingues?", r"fusils?",
             r"battes?(?: de baseball)?", r"machettes?", r"haches?", r"sabres?", r"coups? de feu",
             r"tire(?:nt)? (?:sur|des coups)", r"cutter", r"bouteille cassee", r"barre de fer",
@@ -225,7 +251,8 @@ DRUNK = rx(r"ivres?", r"bourre\w*", r"saoule?s?", r"soule?s?", r"alcoolis\w*", r
 ONLINE_SCAM = rx(r"internet", r"en ligne", r"sms", r"mail", r"e mail", r"site", r"phishing",
                  r"hame\w*onnage",
                  r"pirat\w*", r"ordinateur", r"webcam", r"lien", r"bon coin", r"leboncoin")
-THREAT_NOW = rx(r"va (?:me|la|le|nous|les|te) (?:tuer|buter|frapper|massacrer|egorger)",
+THREAT_NOW = rx(r"(?:va|vont) (?:me|la|le|nous|les|te) (?:tuer|buter|frapper|massacrer|egorger|defoncer|"
+                r"planter|casser la gueule|casser la figure|saigner)",
                 r"(?:dit|menace|hurle|crie) qu il va (?:me|la|nous|le) tuer",
                 r"(?:il|elle) (?:est|est encore) (?:dans|a) (?:l autre piece|la maison|l appartement|la chambre|la cuisine|la salle)",
                 r"(?:a )?tout casse", r"casse tout", r"parle doucement", r"je suis cachee?",
@@ -243,7 +270,7 @@ NOISE = rx(
 )
 INFO_QUESTION = re.compile(
     r"^ (?:bonjour |bonsoir |svp |excusez moi )*(?:ou se trouve|ou est|ou sont|quels? sont|quelle est|"
-    r"quel est|quel numero|quels numeros|c est quoi le numero|quelles sont|comment (?:faire|porter|deposer|signaler|obtenir|recuperer|contacter|joindre)|"
+    r"quel est|quelle difference|quel numero|quels numeros|c est quoi le numero|quelles sont|comment (?:faire|porter|deposer|signaler|obtenir|recuperer|contacter|joindre)|"
     r"a quelle heure|jusqu a quelle heure|est ce que (?:je peux|on peut|vous pouvez me dire)|"
     r"c est quoi (?:le|la|les)|qui (?:dois je|faut il) (?:appeler|contacter))\b"
 )

@@ -62,7 +62,10 @@ _LANG_WORDS = {
          "gracias", "del", "se", "dos", "coches", "nadie", "herido", "muy", "pero", "estoy",
          "estamos", "tengo", "nuestro", "nuestra", "ahora", "mismo", "aqui", "donde", "como",
          "perdi", "robado", "cerca", "junto", "al", "lo", "ha", "han", "he", "son", "para",
-         "desde", "puede", "pueden", "noche", "anoche", "ayer", "señora", "señor", "gente"]
+         "desde", "puede", "pueden", "noche", "anoche", "ayer", "señora", "señor", "gente",
+         "niño", "niña", "nino", "nina", "grupo", "chico", "chica", "calle", "rapido", "padres",
+         "sus", "tienda", "dentro", "siguen", "estan", "hombre", "hombres", "mujer", "nos",
+         "hotel", "playa", "agua", "porque", "todo", "todos", "cuando", "hace", "tiene"]
     ),
 }
 
@@ -72,6 +75,8 @@ def detect_language(text: str) -> str:
     words = re.findall(r"[a-zñ']+", text.lower()[:2000])
     if not words:
         return "fr"
+    if re.search(r"[¡¿ñ]", text) and not re.search(r"[éèêàùç]", text):
+        return "es"  # only Spanish writes these
     scores = {lang: sum(w in vocab for w in words) for lang, vocab in _LANG_WORDS.items()}
     best = max(scores, key=lambda k: scores[k])
     if best != "fr" and scores[best] >= 2 and scores[best] > 1.5 * scores["fr"]:

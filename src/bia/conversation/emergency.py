@@ -9,6 +9,7 @@ must be explainable, so they are rules over cues (``cues.py``) and the time stat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bia.conversation import cues as C
@@ -41,41 +42,75 @@ def _days_ago(time: TimeInfo) -> float:
     return (time.age_seconds or 0.0) / 86400
 
 
-def _category(
-    t: str, model_cat: str, ranked: list[tuple[str, float]], time: TimeInfo, d: Decision
-) -> str:
-    over = time.status == "over"
-    sea = C.find(C.SEA, t)
-    if sea and (C.SEA_CONTEXT.search(t) or "noy" in sea.group(0) or "deriv" in sea.group(0)):
-        d.reasons.append("personne en difficulté dans l'eau")
-        return "secours_mer"
+def fire_cue(t: str) -> re.Match[str] | None:
+    """A fire said in the text, once traffic lights, barbecues, wrecks and denials are set aside."""
     fire = C.find(C.FIRE, t) or (C.find(C.FIRE_WEAK, t) if C.FIRE_WEAK_CONTEXT.search(t) else None)
     if fire and C.FIRE_FALSE.search(t[max(0, fire.start() - 40) : fire.end() + 25]):
         fire = None  # traffic lights, fireworks, gunfire, cannabis smoke
     if fire and fire.group(0) in ("fumee", "ca fume") and C.SMOKE_FALSE.search(t):
-        fire = None  # barbecue, cigarettes, smoke detectors: smoke that is not a fire
+        # barbecue, cigarettes, smoke detectors: smoke that is no fire, unless flames are said
+        fire = C.find(C.FLAMES, t)
     if fire and C.WRECK.search(t):
         fire = None  # a burnt-out wreck, long after
     if fire and (C.FIRE_DENIED.search(t) or (fire.group(0) == "au feu"
                                               and C.find(C.VIOLENCE_NOW, t))):
         fire = None  # "il n'y a pas de feu", "il frappe un cycliste au feu (rouge)"
-    if (fire and not C.FIRE_FALSE.search(t[max(0, fire.start() - 12) : fire.end() + 25])) or C.find(
-        C.GAS, t
-    ):
+    return fire
+
+
+def gas_cue(t: str) -> re.Match[str] | None:
+    """A gas smell or leak, unless a fake technician only claimed one."""
+    return C.find(C.GAS, t) if not C.GAS_FALSE.search(t) else None
+
+
+def _category(
+    t: str, model_cat: str, ranked: list[tuple[str, float]], time: TimeInfo, d: Decision
+) -> str:
+    over = time.status == "over"
+    sea = C.find(C.SEA, t)
+    if sea and (C.SEA_CONTEXT.search(t) or any(w in sea.group(0) for w in ("noy", "noie", "deriv"))):
+        d.reasons.append("personne en difficulté dans l'eau")
+        return "secours_mer"
+    fire = fire_cue(t)
+    gas = gas_cue(t)
+    if fire or gas:
         if not (over and model_cat in ("tags_degradations", "vehicule_abandonne", "depot_sauvage")):
             d.reasons.append("feu, fumée ou gaz")
             return "incendie"
     if model_cat == "accident" and C.find(C.THREAT, t):
         d.other.append("accident")  # threatened after a crash: the threat decides
         return "agression_violence"
-    if (C.find(C.INTRUDER, t, present_only=True) and not over
-        and model_cat in ("violences_intrafamiliales", "autre", "rassemblement", "bruit")
+    intruder = C.find(C.INTRUDER, t, present_only=True)
+    if intruder and intruder.group(0).startswith(("est ", "sont ")) and model_cat in (
+            "tags_degradations", "objet_perdu_trouve", "otv", "vehicule_abandonne",
+            "depot_sauvage", "stationnement", "conflit_voisinage", "accident"):
+        intruder = None  # "la carcasse est toujours là", "le chauffeur est encore là"
+    if (intruder and not over
+        and model_cat in ("violences_intrafamiliales", "autre", "rassemblement", "bruit",
+                          "tags_degradations", "objet_perdu_trouve", "otv", "vehicule_abandonne",
+                          "depot_sauvage", "stationnement", "conflit_voisinage")
         and not C.DOMESTIC.search(t)):
         d.other.append(model_cat)
         return "vol_cambriolage"
     strong_medical = C.find(C.MEDICAL, t) or C.find(C.SUICIDE, t, negatable=False)
     harm_by_other = (C.find(C.VIOLENCE_NOW, t, negatable=False) or C.find(C.THREAT, t)
                      or C.find(C.ABUSE, t) or (C.find(C.WEAPON, t) and not C.SELF_INJURY.search(t)))
+    threatened_now = (C.find(C.THREAT_NOW, t) or C.find(C.FOLLOWED, t, present_only=True)
+                      or C.find(C.VIOLENCE_NOW, t, present_only=True))
+    if ((threatened_now or (C.find(C.WEAPON, t) and C.find(C.THREAT, t)))
+            and not over and not time.recurring
+            and model_cat not in ("agression_violence", "violences_intrafamiliales", "urgence_medicale",
+                                  "accident", "secours_mer", "incendie", "animal", "vol_cambriolage")
+            and not C.find(C.INTRUDER, t, present_only=True)):
+        # someone threatening people with a weapon, whatever else the message is about
+        d.other.append(model_cat)
+        d.reasons.append("menace avec une arme")
+        return "violences_intrafamiliales" if C.DOMESTIC.search(t) else "agression_violence"
+    if (C.find(C.HELP_CRY, t) and not harm_by_other and not over and C.ELDERLY.search(t)
+            and model_cat in ("agression_violence", "violences_intrafamiliales", "autre")):
+        # an elderly neighbour calling for help behind a door: a fall or a malaise first
+        d.other.append(model_cat)
+        return "urgence_medicale"
     if (strong_medical and not over and not harm_by_other
         and model_cat in ("violences_intrafamiliales", "agression_violence")):
         # "mon fils parle de se tuer", "ma fille a avalé des cachets": a family member in
@@ -118,8 +153,9 @@ def _category(
     if (
         medical
         and model_cat
-        not in ("agression_violence", "violences_intrafamiliales", "accident", "ivresse",
-                "secours_mer")
+        not in ("agression_violence", "violences_intrafamiliales", "ivresse")
+        and not (model_cat == "secours_mer" and C.SEA_CONTEXT.search(t))
+        and not (model_cat == "accident" and C.ROAD.search(t))  # a road accident stays one
         and not (model_cat == "animal" and C.find(C.ANIMAL_ATTACK, t))
         and (not over or C.find(C.SUICIDE, t))
     ):
@@ -141,27 +177,34 @@ def decide(
     injured = C.find(C.INJURED, t)
     weapon = C.find(C.WEAPON, t)
 
-    if cat == "incendie" and C.FIRE_DENIED.search(t) and not C.find(C.GAS, t):
+    if cat == "incendie" and not fire_cue(t) and not gas_cue(t) and (
+            C.FIRE_DENIED.search(t) or C.SMOKE_FALSE.search(t) or C.WRECK.search(t)
+            or C.FIRE_FALSE.search(t)):
+        # the model read "fumée", "feu" or "brûlé" but the words say it is no fire now
         d.category = cat = next((c for c, _ in ranked if c != "incendie"), "autre")
         d.other.append("incendie")
     if cat in ALWAYS:
         cue = cat != model_cat or bool(C.find(C.MEDICAL, t)
                                        or C.find(C.SUICIDE, t, negatable=False) or C.find(C.SEA, t)
-                                       or C.find(C.FIRE, t) or C.find(C.GAS, t))
+                                       or fire_cue(t) or gas_cue(t))
         # the classifier alone, on a short or unsure message ("oui"), is not enough
         words = len([w for w in t.split() if len(w) > 2])
         sure = cue or (dict(ranked).get(cat, 0.0) >= 0.45 and words >= 3)
+        if cat == "urgence_medicale" and C.find(C.MEDICAL_OVER, t, negatable=False):
+            sure = False  # "il a fait un malaise hier, il va bien maintenant"
         d.emergency, d.number = sure, ALWAYS[cat] if sure else None
         d.cue = cue
         if not sure:
             d.category = cat = ranked[1][0] if len(ranked) > 1 and words >= 3 else "autre"
-        if cat == "incendie" and C.find(C.GAS, t):
+        if cat == "incendie" and gas_cue(t):
             d.add(GAS_LINE)
         if cat == "urgence_medicale" and C.find(C.SUICIDE, t, negatable=False):
             d.add("3114")
     elif cat == "agression_violence":
         now = C.find(C.VIOLENCE_NOW, t, present_only=True) or (
-            not time.recurring and C.find(C.FOLLOWED, t, present_only=True))  # followed now
+            not time.recurring and (C.find(C.FOLLOWED, t, present_only=True)  # followed now
+                                    or C.find(C.HELP_CRY, t, present_only=True)
+                                    or C.find(C.THREAT_NOW, t)))
         if not over and not C.find(C.NOT_NOW, t, negatable=False) and (now or (weapon and not time.recurring)
                          or (injured and C.find(C.INJURED, t) and not time.recurring)
                          or (ongoing and not time.recurring and C.find(C.VIOLENCE_NOW, t))):
@@ -169,7 +212,8 @@ def decide(
         if injured and (d.emergency or not over):
             d.add("15")
     elif cat == "violences_intrafamiliales":
-        now = C.find(C.VIOLENCE_NOW, t, present_only=True) or C.find(C.THREAT_NOW, t)
+        now = (C.find(C.VIOLENCE_NOW, t, present_only=True) or C.find(C.THREAT_NOW, t)
+               or C.find(C.HELP_CRY, t, present_only=True))
         hurt = injured and not time.recurring  # "il m'a frappée, je saigne": danger now
         calm = C.find(C.NOT_NOW, t, negatable=False)  # "je ne suis pas en danger là", "c'est calme"
         if not calm and ((not over and (now or weapon or hurt or (ongoing and not time.recurring)))
@@ -212,6 +256,10 @@ def decide(
             d.extra.remove("3919")
     if cat == "escroquerie" and C.ONLINE_SCAM.search(t):
         d.add(*CYBER_LINES)
+    if d.emergency and C.find(C.PRETEND, t, negatable=False) and not re.search(
+            r"\b(?:pour de vrai|vraiment|reel\w*|c est pas un exercice)\b", t):
+        d.emergency, d.number, d.cue = False, None, False  # a drill, a film, a game, a figure of speech
+        d.reasons.append("mise en scène ou exercice, pas une urgence")
     if d.emergency and C.DEAF.search(t):
         # a deaf person cannot call: 114 by SMS or the app
         usual, d.number = d.number or "112", "114"

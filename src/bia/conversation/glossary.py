@@ -63,9 +63,18 @@ _EN: list[tuple[str, str]] = [
     (r"smoke everywhere|lots of smoke|smoke", "fumee"),
     (r"smell(?:s)? (?:of )?gas|gas leak", "odeur de gaz"),
     # violence and theft happening now
-    (r"breaking into|broke into|break in|burglar\w*|burglary", "cambriolage en train de forcer"),
-    (r"(?:someone|somebody|a man|a guy|people) (?:is |are )?(?:in|inside) (?:my|our|the) "
-     r"(?:house|flat|apartment|room|rental)", "quelqu un dans ma maison"),
+    (r"(?:long gone|they re gone|he s gone|they left|ran off)", "ils sont partis c est fini"),
+    (r"(?:is|are) breaking into|trying to break in", "en train de forcer cambriolage"),
+    (r"broke into|broken into|break in|burglar\w*|burgled|burglary", "cambriole vol"),
+    (r"(?:someone|somebody|a man|a guy|people|two men|men) (?:is |are )?(?:in|inside) (?:my|our|the) "
+     r"(?:\w+ )?(?:house|flat|apartment|room|rental|shop|store)", "quelqu un dans ma maison"),
+    (r"heard (?:him|someone|them|a man|footsteps) (?:upstairs|downstairs|inside)",
+     "j entends quelqu un"),
+    (r"waving (?:a |his )?(?:gun|knife|pistol)|with a (?:gun|knife)", "menace avec une arme pistolet"),
+    (r"(?:i m|i am|we re|we are) deaf|hard of hearing|can t (?:call|speak|talk)",
+     "je suis sourde je ne peux pas parler"),
+    (r"burning (?:garden )?(?:waste|leaves|rubbish)|bonfire", "feu de jardin dechets verts"),
+    (r"(?:keeps |is )?getting closer", "se rapproche"),
     (r"\bstill there\b|still inside", "est encore la"),
     (r"smashing (?:a |the )?windows?|smashed (?:a |the )?windows?", "casse la vitre"),
     (r"(?:is|are|keep|keeps) (?:hitting|beating|punching|kicking)|beating (?:him|her|me) up",
@@ -135,8 +144,17 @@ _ES: list[tuple[str, str]] = [
     (r"ambulancia", "ambulance"),
     (r"fuego|incendio|se quema|en llamas", "incendie feu"), (r"humo", "fumee"),
     (r"olor a gas|fuga de gas", "odeur de gaz"),
-    (r"(?:hay )?(?:alguien|un hombre|unos hombres|gente|un desconocido) (?:dentro de|en) "
-     r"(?:nuestro|nuestra|mi|la|el) (?:casa|apartamento|piso|habitacion)",
+    (r"sord[oa]s?|no oigo|no puedo (?:llamar|hablar)", "je suis sourde je ne peux pas parler"),
+    (r"mar adentro|a la deriva|se (?:esta )?alejando", "a la derive au large"),
+    (r"flotador\w*|colchoneta", "bouee"), (r"playa", "plage"), (r"rocas", "rochers"), (r"barbacoa", "barbecue"),
+    (r"no hay peligro|sin peligro", "pas de danger"),
+    (r"(?:esta|estan) pegando|pegando a|le (?:dan|estan dando) (?:patadas|golpes)|patadas",
+     "ils frappent"), (r"en el suelo", "au sol"),
+    (r"siguen? dentro|todavia (?:esta|estan) (?:dentro|ahi)", "est encore la"),
+    (r"han roto|rompieron", "ont casse"),
+    (r"(?:hay )?(?:alguien|un hombre|unos hombres|dos hombres|hombres|gente|un desconocido|personas) "
+     r"(?:dentro de|en) (?:nuestro|nuestra|mi|la|el) (?:\w+ )?(?:casa|apartamento|piso|habitacion|"
+     r"tienda|local)",
      "quelqu un dans ma maison"),
     (r"(?:estamos|estoy) encerrad\w* en", "je suis enfermee dans"), (r"ahora mismo|en este momento", "en ce moment"),
     (r"robando|entrando a robar|forzando", "en train de voler forcer"),
