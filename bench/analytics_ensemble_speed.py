@@ -7,6 +7,8 @@ Same process, same events (the SYNTHETIC demo history, `--years` up to the origi
 
 * before: the ensemble as it was (SEPP EM over every candidate pair, cold start);
 * after, cold: candidate pairs pruned as the EM narrows the kernel;
+* after, cold with a pilot: a quick fit on the last 60 days as warm start (the API's first
+  computation for a commune);
 * after, refresh: one new event, warm start from the previous fit (what the API does when
   events arrive);
 * after, cached: the API's cache hit (fingerprint of the frame + lookup).
@@ -57,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     before, _ = timed("before (no pruning, cold)", past, until,
                       {"member_params": {"sepp": {"prune": False}}})
     cold, fit = timed("after, cold (pruned EM)", past, until, {})
+    pilot, _ = timed("after, cold + 60-day pilot (API)", past, until,
+                     {"member_params": {"sepp": {"pilot_days": 60.0}}})
     new = past.iloc[[-1]].assign(t=until - pd.Timedelta(minutes=5), event_id="bench-new")
     more = pd.concat([past, new], ignore_index=True)
     warm, _ = timed("after, refresh (warm start)", more, until,
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         hit = cache.get("f", "k", fingerprint(more), lambda: warm, wait_s=0)
     print(f"{'after, cached (API cache hit)':34s}{(time.perf_counter() - tic) / 20 * 1000:8.1f} ms "
           f"(statut {hit.status})")
-    for label, s in (("pruned", cold), ("warm refresh", warm)):
+    for label, s in (("pruned", cold), ("pilot", pilot), ("warm refresh", warm)):
         rho = spearmanr(before, s).statistic
         top = np.argsort(-before)[:20]
         share = len(set(top) & set(np.argsort(-s)[:20])) / 20

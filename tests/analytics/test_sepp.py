@@ -102,3 +102,21 @@ def test_warm_start_refit_matches_the_cold_fit() -> None:
     assert warm.last_fit.pairs <= cold.last_fit.pairs
     assert warm.last_fit.iterations < cold.last_fit.iterations / 2
     assert np.corrcoef(a, b)[0, 1] > 0.99 and b.sum() == pytest.approx(a.sum(), rel=0.05)
+
+
+def test_a_pilot_fit_on_recent_days_gives_the_same_forecast() -> None:
+    from bia.analytics.models.sepp import SeppModel
+
+    rng = np.random.default_rng(6)
+    x, y, t = simulate_hawkes(rng, mu_per_day=5, days=300, width_m=5000, theta=0.4,
+                              omega=0.5, sigma_m=60.0)
+    grid = _square_grid(5000, 250)
+    ev = SpaceTimeEvents(x, y, t, grid.cell_of(x, y), np.ones(t.size))
+    cold = SeppModel()
+    a = cold.predict(ev, grid, 290.0, 1.0, np.random.default_rng(0))
+    piloted = SeppModel(pilot_days=60.0)
+    b = piloted.predict(ev, grid, 290.0, 1.0, np.random.default_rng(0))
+    assert piloted.last_fit is not None and cold.last_fit is not None
+    assert piloted.last_fit.pairs < cold.last_fit.pairs / 2  # candidates within 8σ only
+    assert piloted.last_fit.sigma_m == pytest.approx(cold.last_fit.sigma_m, rel=0.05)
+    assert np.corrcoef(a, b)[0, 1] > 0.99 and b.sum() == pytest.approx(a.sum(), rel=0.05)

@@ -211,11 +211,13 @@ def _forecast_value(events: pd.DataFrame, until: pd.Timestamp, horizon: str, mod
                     tz: str, zones: dict[str, Any], names: dict[str, str],
                     warm: Any = None) -> dict[str, Any]:
     """Cell scores, grid, zone table and the fitted model (for warm starts)."""
+    # warm start from the previous fit, else from a quick fit on the last 60 days
+    sepp_params: dict[str, Any] = {"warm": warm} if warm is not None else {"pilot_days": 60.0}
     params: dict[str, Any] = {}
-    if warm is not None and model == "sepp":
-        params = {"warm": warm}
-    elif warm is not None and model == "ensemble":
-        params = {"member_params": {"sepp": {"warm": warm}}}
+    if model == "sepp":
+        params = sepp_params
+    elif model == "ensemble":
+        params = {"member_params": {"sepp": sepp_params}}
     grid, scores, fitted = forecast_fit(events, until, horizon, model=model, tz=tz,
                                         model_params=params)
     sepp = fitted if model == "sepp" else getattr(fitted, "fitted", {}).get("sepp")

@@ -221,6 +221,7 @@ class SeppModel:
     tz: str | None = None
     warm: SeppFit | None = None
     prune: bool = True
+    pilot_days: float | None = None
     name: str = "sepp"
     last_fit: SeppFit | None = field(default=None, repr=False, compare=False)
 
@@ -228,18 +229,30 @@ class SeppModel:
         """EM fit on the recent history. With ``warm`` (an earlier fit on nearly the same
         events, e.g. the previous forecast of the same commune), EM starts from its
         parameters and parent candidates are looked for within 8σ of it only: a refit after
-        a few new events then takes a second instead of tens of seconds."""
+        a few new events then takes a second instead of tens of seconds.
+
+        Without ``warm`` but with ``pilot_days``, a first fit on the last ``pilot_days``
+        only serves as the warm start (the interactive API's cold start; backtests and the
+        CLI keep the plain cold start, so their figures do not depend on it)."""
         start = origin - self.fit_days
         recent = history.between(start, origin)
         if len(recent) > self.max_events:
             start = float(recent.t[-self.max_events])
+        warm = self.warm
+        if warm is None and self.pilot_days and origin - start > self.pilot_days:
+            warm = fit_sepp(history, grid, origin - self.pilot_days, origin,
+                            background_m=self.background_m, max_days=self.max_days,
+                            max_m=self.max_m, iterations=self.iterations,
+                            daily_cycle=self.daily_cycle, tz=self.tz, prune=self.prune)
+            if len(history.between(origin - self.pilot_days, origin)) < 200:
+                warm = None  # too few events to say anything about the kernel
         max_m = self.max_m
-        if self.warm is not None:
-            max_m = min(self.max_m, max(8.0 * self.warm.sigma_m, 2.0 * grid.cell_m))
+        if warm is not None:
+            max_m = min(self.max_m, max(8.0 * warm.sigma_m, 2.0 * grid.cell_m))
         self.last_fit = fit_sepp(history, grid, start, origin, background_m=self.background_m,
                                  max_days=self.max_days, max_m=max_m,
                                  iterations=self.iterations, daily_cycle=self.daily_cycle,
-                                 tz=self.tz, warm=self.warm, prune=self.prune)
+                                 tz=self.tz, warm=warm, prune=self.prune)
         return self.last_fit
 
     def predict(self, history: SpaceTimeEvents, grid: Grid, origin: float,
