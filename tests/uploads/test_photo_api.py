@@ -170,3 +170,22 @@ def test_size_limits_and_the_upload_rate_limit(ctx: Context, settings: Settings,
         assert "réessayez" in limited.json()["error"]["message"]
         assert client.post(f"/api/v1/conversations/{chat.conversation_id}/messages",
                            json={"text": "bonjour"}).status_code == 200  # chat unaffected
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_cut_off_photo_is_refused_even_after_weasyprint_loaded(
+        fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when it is
+    imported (every server that renders a PDF): a truncated upload must still be refused."""
+    from PIL import ImageFile
+
+    from bia.intake.imaging import PhotoRefused, clean_photo
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    buffer = io.BytesIO()
+    Image.effect_noise((320, 240), 60).convert("RGB").save(buffer, fmt)
+    whole = buffer.getvalue()
+    limits = {"max_bytes": 8_000_000, "max_pixels": 40_000_000, "max_dimension": 2048}
+    assert clean_photo(whole, **limits).width == 320  # the whole file is fine
+    with pytest.raises(PhotoRefused, match="incomplète"):
+        clean_photo(whole[: len(whole) * 2 // 3], **limits)

@@ -69,6 +69,22 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def looks_complete(data: bytes, fmt: str) -> bool:
+    """Whether the file ends the way its format ends.
+
+    Pillow accepts truncated files whenever ``ImageFile.LOAD_TRUNCATED_IMAGES`` is on, and
+    WeasyPrint turns that process-wide switch on when it is imported (to render documents), so
+    decoding alone cannot be trusted to refuse a cut-off upload.
+    """
+    if fmt == "JPEG":
+        return data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    if fmt == "PNG":
+        return b"IEND" in data[-64:]
+    if fmt == "WEBP":
+        return len(data) >= 12 and int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    return True
+
+
 def _degrees(value: object, ref: object, negative: str) -> float | None:
     try:
         d, m, s = (float(x) for x in value)  # type: ignore[attr-defined]
@@ -121,6 +137,9 @@ def clean_photo(data: bytes, *, max_bytes: int, max_pixels: int, max_dimension: 
     fmt = sniff(data)
     if fmt is None:
         raise PhotoRefused(f"Ce fichier n'est pas une photo acceptée ({FORMATS_FR}).")
+    if not looks_complete(data, fmt):
+        raise PhotoRefused("La photo est illisible ou incomplète : réessayez avec une autre "
+                           "photo.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
