@@ -70,7 +70,7 @@ class PhoneSettings(BaseSettings):
         "CPU); -1: always the full 30-second window.")
     asr_min_window_s: float = Field(
         default=10.0, description="Shortest encoder window (seconds) when the window is fitted "
-        "to the turn; shorter windows are faster but hear less well.")
+        "to the turn; shorter is faster but further from the 30 s Whisper was trained on.")
     asr_url: str | None = Field(
         default=None, description="OpenAI-compatible base URL for the `openai` backend; "
         "BIA posts to {url}/audio/transcriptions.")
