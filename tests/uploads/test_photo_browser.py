@@ -8,7 +8,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +22,6 @@ from bia.intake.models import Report
 from bia.intake.photos import Photo
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -46,23 +44,16 @@ def base_url(ctx: Context, settings: Settings) -> Iterator[str]:
 
 
 @pytest.fixture
-def page() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris",
-                                      viewport={"width": 390, "height": 844})
-        tab = context.new_page()
-        tab.errors = []  # script errors and CSP violations fail the test
-        tab.on("pageerror", lambda e: tab.errors.append(str(e)))
-        tab.on("console", lambda m: tab.errors.append(m.text)
-               if m.type == "error" and "status of 4" not in m.text else None)
-        yield tab
-        browser.close()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris",
+                                  viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    tab.errors = []  # script errors and CSP violations fail the test
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.on("console", lambda m: tab.errors.append(m.text)
+           if m.type == "error" and "status of 4" not in m.text else None)
+    yield tab
+    context.close()
 
 
 def _say(page: Any, text: str) -> None:

@@ -23,7 +23,6 @@ from bia.core.types import Analysis, Location
 from bia.intake.flows import submit_report
 
 PASSWORD = "un-mot-de-passe-long"
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("BIA_SCREENSHOTS", "/tmp/bia-screens"))
 
 
@@ -107,20 +106,6 @@ def make_server(ctx: Context, settings: Settings) -> Iterator[Callable[..., Live
 @pytest.fixture
 def live_server(make_server: Callable[..., LiveServer]) -> LiveServer:
     return make_server()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
 
 
 class PageProbe:
