@@ -131,3 +131,14 @@ def test_forecast_rejects_unknown_models_in_french(client: TestClient,
                           params={"model": "boule-de-cristal"})
     assert response.status_code == 422
     assert "Modèle inconnu" in response.text
+
+
+def test_forecast_horizons_out_of_range_get_a_french_422(client: TestClient,
+                                                         history: pd.DataFrame) -> None:
+    headers = token(client, "ana")
+    for horizon, words in (("52720975011199d", "horizon"), ("9999w", "trop long"),
+                           ("0h", "positif")):
+        response = client.get("/api/v1/analytics/forecast", headers=headers,
+                              params={"horizon": horizon})
+        assert response.status_code == 422, horizon
+        assert words in response.text, horizon

@@ -38,22 +38,27 @@ class AnalyticsError(ValueError):
         self.message_fr = message_fr or message
 
 
+MAX_HORIZON = pd.Timedelta(days=366)  # forecasts further ahead mean nothing
+
+
 def parse_horizon(text: str | pd.Timedelta) -> pd.Timedelta:
     """Parse ``8h``, ``1d``, ``7d``, ``2w``, ``90min`` (or an ISO/pandas timedelta)."""
     if isinstance(text, pd.Timedelta):
         return text
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(min|m|h|d|w)\s*", str(text).lower())
-    if m:
-        value = float(m.group(1))
-        unit = {"min": "min", "m": "min", "h": "h", "d": "D", "w": "W"}[m.group(2)]
-        td = pd.Timedelta(value, unit=unit)
-    else:
-        try:
+    try:
+        if m:
+            value = float(m.group(1))
+            unit = {"min": "min", "m": "min", "h": "h", "d": "D", "w": "W"}[m.group(2)]
+            td = pd.Timedelta(value, unit=unit)
+        else:
             td = pd.Timedelta(text)
-        except ValueError as exc:
-            raise AnalyticsError(f"bad horizon {text!r}", f"horizon illisible : {text!r}") from exc
+    except (ValueError, OverflowError) as exc:  # "52720975011199d" overflows pandas
+        raise AnalyticsError(f"bad horizon {text!r}", f"horizon illisible : {text!r}") from exc
     if td <= pd.Timedelta(0):
         raise AnalyticsError("horizon must be positive", "l'horizon doit être positif")
+    if td > MAX_HORIZON:
+        raise AnalyticsError("horizon too long", "horizon trop long : 1 an au plus")
     return td
 
 

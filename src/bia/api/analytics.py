@@ -276,7 +276,7 @@ def forecast_answer(ctx: Context, session: SessionDep, loaded: LoadedPack, *, ho
 
 @router.get("/forecast", summary="Risque par maille et par quartier pour le prochain créneau")
 def forecast(session: SessionDep, ctx: ContextDep, staff: AnalystStaff,
-             horizon: Annotated[str, Query(pattern=r"^\d+(h|d|w)$")] = "1d",
+             horizon: Annotated[str, Query(pattern=r"^\d{1,4}(h|d|w)$")] = "1d",
              category: str | None = None, model: str | None = None,
              crews: Annotated[int, Query(ge=0, le=20)] = 0,
              shift_hours: Annotated[float, Query(gt=0, le=24)] = 8.0) -> dict[str, Any]:
