@@ -284,3 +284,21 @@ def test_a_place_corrected_late_then_confirmed(nlu: LocalNlu, router, locate) ->
     assert state["location"]["street"] == "Impasse Larribau"
     assert state["tracking_code"] == "BIA-TEST-1"
     assert not any("pardon" in d for d in state["details_text"])
+
+
+def test_later_turns_make_the_problem_clearer(nlu: LocalNlu, router, locate) -> None:
+    turns, state = run(nlu, router, locate, [
+        "je crois que je me suis fait arnaquer",
+        "un faux plombier est venu chez moi, 8 rue Chiquito de Cambo",
+        "hier après-midi vers 15h",
+        "il m'a fait payer 600 euros en liquide pour changer un joint, il est reparti",
+        "oui"])
+    assert state["category"] == "escroquerie"
+    assert state["tracking_code"] == "BIA-TEST-1"
+
+
+def test_asking_whether_one_may_report_is_a_report(nlu: LocalNlu, router, locate) -> None:
+    turns, state = run(nlu, router, locate, [
+        "Est-ce que je peux signaler un chien qui aboie toute la nuit ?"])
+    assert state["category"] in ("animal", "bruit") and state["phase"] == "collect"
+    assert "Où cela se passe-t-il" in turns[0].reply

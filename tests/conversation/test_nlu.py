@@ -71,6 +71,10 @@ AT = datetime.fromisoformat("2026-07-26T23:30:00+02:00")
          "urgence_medicale", "15"),
         ("la voisine de 89 ans appelle à l'aide derrière sa porte depuis ce matin",
          "urgence_medicale", "15"),
+        ("cambrioleurs en train de vider la villa d'à côté, camionnette blanche devant",
+         "vol_cambriolage", "17"),
+        ("Un hombre acaba de robar el bolso a mi madre, lo estoy siguiendo, todavía está andando "
+         "por la calle", "vol_cambriolage", "17"),
         ("un vigile du casino m'a frappé, je saigne du nez", "agression_violence", "17"),
     ],
 )
@@ -113,6 +117,10 @@ def test_emergencies_get_the_right_number(
         "Someone broke into my car overnight and took my laptop, they're long gone",
         "Hay humo en el jardín del vecino pero es una barbacoa, no hay peligro",
         "la voiture cramée est toujours là depuis le mois dernier, une vraie épave",
+        "une mouette blessée se débat sur le trottoir, elle saigne de l'aile",
+        "une vingtaine de jeunes squattent le hall tous les soirs, là ils sont encore là",
+        "C'est quoi le numéro pour une fuite de gaz ? Je n'ai pas de fuite, c'est pour l'afficher",
+        "chaque jeudi au marché un jeune homme me suit jusqu'à ma voiture pour réclamer de l'argent",
     ],
 )
 def test_not_emergencies(nlu: LocalNlu, text: str) -> None:

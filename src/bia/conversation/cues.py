@@ -123,11 +123,12 @@ PRETEND = rx(r"exercices? (?:incendie|d evacuation|de secours|de securite)", r"s
              r"ca me tue", r"mort de rire")
 INFO_ONLY = rx(r"si un jour", r"quelle difference",r"juste pour (?:savoir|le noter|info|information|me renseigner|l avoir)",
                r"(?:juste|pour) le noter", r"aucun probleme", r"pas de probleme en ce moment",
+               r"pour (?:l|le) (?:afficher|garder|avoir sous la main)", r"pas de fuite",
                r"rien en ce moment", r"je (?:ne )?sens rien", r"par curiosite", r"pour le noter",
                r"pour information", r"au cas ou", r"lequel")
 # the resident says there is no danger now ("pas en ce moment, c'est calme", "je suis à l'abri")
 NOT_NOW = rx(r"(?:ne suis|suis|sommes|est) (?:pas|plus) en danger", r"pas en ce moment",
-             r"c est calme", r"(?:est|sont|suis|sommes) (?:(?!pas |plus |jamais )\w+ ){0,7}en securite", r"a l abri", r"a salvo", r"en lieu sur",
+             r"c est calme", r"c est fini", r"je vais bien", r"(?:est|sont|suis|sommes) (?:(?!pas |plus |jamais )\w+ ){0,7}en securite", r"a l abri", r"a salvo", r"en lieu sur",
              r"il ne sait pas ou (?:j habite|je suis|elle est|nous sommes)")
 SELF_INJURY = rx(r"s est (?:coupe|blesse|brule|entaille|ouvert)\w*", r"se (?:couper|blesser|bruler)")
 MEDICAL_OVER = rx(r"(?:il|elle|tout le monde) va (?:bien|mieux)(?: maintenant)?", r"ca va mieux",
@@ -230,6 +231,9 @@ INTRUDER = rx(r"(?:est|sont) (?:encore|toujours) (?:la|dans|a l interieur|sur pl
               r"(?:quelqu un|un homme|des gens|un inconnu|des inconnus|il|ils) (?:qui )?(?:est|sont) "
               r"(?:entre|rentre)s? (?:chez|dans)", r"entends? (?:quelqu un )?fouiller",
               r"fouille(?:nt)? (?:en bas|dans|chez|la maison|l appartement)",
+              r"en train de (?:vider|piller|devaliser|charger) (?:la|le|l|les|une|un)",
+              r"vient de (?:lui |me |nous |leur )?(?:voler|arracher|piquer|derober)",
+              r"je (?:le|la|les) (?:suis|poursuis|suit)",
               r"en train de (?:decouper|scier|couper|crocheter|forcer|desosser) (?:l |le |la |les |un |une )?"
               r"(?:antivol|cadenas|chaine|serrure|porte|velo|scooter|moto)")
 ANIMAL_ATTACK = rx(
@@ -263,7 +267,11 @@ THREAT = rx(r"menace\w*", r"menacant\w*", r"casser la figure", r"casser la gueul
 ANIMAL_WORDS = rx(
     r"chiens?", r"chats?", r"pitbull\w*", r"molosses?", r"animal", r"animaux", r"goelands?",
     r"sangliers?", r"chevaux", r"cheval", r"rats?", r"serpents?", r"frelons?", r"guepes?",
+    r"mouettes?", r"pigeons?", r"oiseaux?", r"herissons?", r"renards?", r"chatons?", r"chiots?",
 )
+PERSON_WORDS = rx(r"personne", r"homme", r"femme", r"enfant", r"bebe", r"fils", r"fille", r"mari",
+                  r"quelqu un", r"monsieur", r"dame", r"garcon", r"ado\w*", r"voisine?",
+                  r"pere", r"mere", r"petite?", r"gamin\w*", r"jeune")
 NOISE = rx(
     r"bruit\w*", r"musique", r"tele", r"television", r"fete", r"crie\w*", r"hurle\w*",
     r"aboie\w*", r"tapage", r"boucan", r"vacarme", r"sono", r"basses?", r"son a fond", r"a fond",
@@ -271,7 +279,9 @@ NOISE = rx(
 INFO_QUESTION = re.compile(
     r"^ (?:bonjour |bonsoir |svp |excusez moi )*(?:ou se trouve|ou est|ou sont|quels? sont|quelle est|"
     r"quel est|quelle difference|quel numero|quels numeros|c est quoi le numero|quelles sont|comment (?:faire|porter|deposer|signaler|obtenir|recuperer|contacter|joindre)|"
-    r"a quelle heure|jusqu a quelle heure|est ce que (?:je peux|on peut|vous pouvez me dire)|"
+    r"a quelle heure|jusqu a quelle heure|"
+    r"est ce que (?:je peux|on peut|vous pouvez me dire)(?! (?:vous )?(?:signaler|declarer|faire un "
+    r"signalement))|"
     r"c est quoi (?:le|la|les)|qui (?:dois je|faut il) (?:appeler|contacter))\b"
 )
 HOME = rx(r"chez (?:moi|nous|eux|elle|lui|les voisins|ma voisine|mon voisin)", r"appartement",

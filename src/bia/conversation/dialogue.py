@@ -230,6 +230,10 @@ def step(state: dict[str, Any], text: str, at: datetime, nlu: NluBackend, router
             if state["not_understood"] >= 2:
                 return _handoff(state)
             return Turn(_say(state, R.NOT_UNDERSTOOD), state)
+        if phase == "info":  # a question first, then the problem: read both together
+            whole = nlu.analyze(_said(state), at)
+            if whole.category not in ("information", "autre") and whole.confidence > a.confidence:
+                a = whole
         return _open_report(state, a, locate)
     if phase in ("emergency", "recorded", "handoff"):
         return _after_record(state, a, t, locate)
@@ -240,14 +244,23 @@ def step(state: dict[str, Any], text: str, at: datetime, nlu: NluBackend, router
     if not state["emergency"]:
         # the danger may only show with everything said so far: "mon mari me frappe" then
         # "maintenant, il est dans le salon"
-        said = " ".join(x["text"] for x in state["transcript"] if x["who"] == "resident")
-        whole = nlu.analyze(said, at)
+        whole = nlu.analyze(_said(state), at)
         if whole.emergency and whole.details.get("emergency_cue"):
             state["extra_numbers"] = []
             return _open_report(state, whole, locate)  # the place said earlier is kept
+        if (whole.category not in ("information", "autre", state["category"])
+                and whole.confidence >= max(0.5, state["confidence"] + 0.15)):
+            # later turns made the problem clearer ("les voisins font du bruit" → "musique à
+            # fond"; "je me suis fait arnaquer" → "un faux plombier"): the report says so
+            state["category"], state["confidence"] = whole.category, whole.confidence
     if phase == "confirm":
         return _confirm(state, a, t, locate)
     return _collect(state, a, t, locate)
+
+
+def _said(state: dict[str, Any]) -> str:
+    """Everything the resident has written so far, in order."""
+    return " ".join(x["text"] for x in state["transcript"] if x["who"] == "resident")
 
 
 def _collect(state: dict[str, Any], a: Analysis, t: str, locate: Locate | None) -> Turn:

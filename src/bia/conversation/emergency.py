@@ -81,10 +81,9 @@ def _category(
         d.other.append("accident")  # threatened after a crash: the threat decides
         return "agression_violence"
     intruder = C.find(C.INTRUDER, t, present_only=True)
-    if intruder and intruder.group(0).startswith(("est ", "sont ")) and model_cat in (
-            "tags_degradations", "objet_perdu_trouve", "otv", "vehicule_abandonne",
-            "depot_sauvage", "stationnement", "conflit_voisinage", "accident"):
-        intruder = None  # "la carcasse est toujours là", "le chauffeur est encore là"
+    if (intruder and intruder.group(0).startswith(("est ", "sont ")) and model_cat != "vol_cambriolage"
+            and not re.search(r"\b(?:vol\w*|cambriol\w*|voleurs?|effraction)\b", t)):
+        intruder = None  # "la carcasse est toujours là", "ils sont encore là" (a gathering)
     if (intruder and not over
         and model_cat in ("violences_intrafamiliales", "autre", "rassemblement", "bruit",
                           "tags_degradations", "objet_perdu_trouve", "otv", "vehicule_abandonne",
@@ -100,8 +99,9 @@ def _category(
     if ((threatened_now or (C.find(C.WEAPON, t) and C.find(C.THREAT, t)))
             and not over and not time.recurring
             and model_cat not in ("agression_violence", "violences_intrafamiliales", "urgence_medicale",
-                                  "accident", "secours_mer", "incendie", "animal", "vol_cambriolage")
-            and not C.find(C.INTRUDER, t, present_only=True)):
+                                  "accident", "secours_mer", "incendie", "animal")
+            and not C.find(C.INTRUDER, t, present_only=True)
+            and not C.find(C.NOT_NOW, t, negatable=False)):
         # someone threatening people with a weapon, whatever else the message is about
         d.other.append(model_cat)
         d.reasons.append("menace avec une arme")
@@ -156,7 +156,8 @@ def _category(
         not in ("agression_violence", "violences_intrafamiliales", "ivresse")
         and not (model_cat == "secours_mer" and C.SEA_CONTEXT.search(t))
         and not (model_cat == "accident" and C.ROAD.search(t))  # a road accident stays one
-        and not (model_cat == "animal" and C.find(C.ANIMAL_ATTACK, t))
+        and not (model_cat == "animal" and (C.find(C.ANIMAL_ATTACK, t) or (
+            C.ANIMAL_WORDS.search(t) and not C.PERSON_WORDS.search(t))))  # a bleeding seagull
         and (not over or C.find(C.SUICIDE, t))
     ):
         return "urgence_medicale"

@@ -26,6 +26,11 @@ from bia.conversation.timeparse import parse_time
 from bia.core.types import Analysis, Location
 from bia.geo.gazetteer import Gazetteer
 
+_REPORT_PREFIX = re.compile(
+    r"^\s*(?:(?:bonjour|bonsoir|allo|allô)\W*)?(?:madame,? monsieur\W*)?"
+    r"(?:est[- ]ce que|puis[- ]je|je voudrais|je souhaite|j'aimerais|je veux)\s+"
+    r"(?:je peux\s+|on peut\s+)?(?:vous\s+)?(?:signaler|d[ée]clarer|faire un signalement)\s*"
+    r"(?:pour|de|d'|concernant|qu'il y a|que)?\s*", re.IGNORECASE)
 MAX_CHARS = 4000  # longer messages are analysed on their first 4,000 characters
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
@@ -76,6 +81,9 @@ class LocalNlu:
                             location=self.locate_text(clean) if clean else None)
         language = detect_language(clean)
         basis = to_french(clean, language)  # visitors: English/Spanish read through a glossary
+        # "Est-ce que je peux signaler un chien qui aboie ?" reports a barking dog: the polite
+        # question around it is not a question for the information desk
+        basis = _REPORT_PREFIX.sub("", basis, count=1) or basis
         ranked = self.model.predict(basis)
         time = parse_time(basis, at)
         decision = decide(basis, ranked, time, language)

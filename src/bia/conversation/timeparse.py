@@ -60,7 +60,8 @@ _OVER = re.compile(r"\b((?:il|elle|ils|elles|on|l autre \w+|le \w+) (?:est|sont|
                    r"partis? depuis|deja partis?|sont rentres)\b")
 _RECURRING = re.compile(r"\b(tous les (?:jours|soirs|matins|nuits|week ends?|weekends?|samedis?|dimanches?|ans|etes)|"
                         r"toutes les (?:nuits|semaines|fins? de semaine)|chaque (?:soir|nuit|jour|matin|week end|"
-                        r"semaine|fois)|regulierement|souvent|sans arret|depuis des (?:semaines|mois|annees|jours)|"
+                        r"semaine|fois|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|"
+                        r"tous les (?:lundis|mardis|mercredis|jeudis|vendredis)|regulierement|souvent|sans arret|depuis des (?:semaines|mois|annees|jours)|"
                         r"encore une fois|a chaque fois|recurrent|h24|tout le temps|depuis plusieurs "
                         r"(?:semaines|mois|jours|annees)|depuis longtemps|ca dure)\b")
 
