@@ -237,14 +237,12 @@ Content-Length: 0
 """
 
 
-def sipp_accept_refer(cseq: int, target_regexp: str) -> str:
-    """Receive BIA's REFER (checking its Refer-To), accept it, report success, take the BYE."""
-    from xml.sax.saxutils import escape
+_REASONS = {200: "OK", 486: "Busy Here", 503: "Service Unavailable", 603: "Decline"}
 
-    return f"""  <recv request="REFER" timeout="60000">
-    <action><ereg regexp="{escape(target_regexp)}" search_in="hdr" header="Refer-To:"
-      check_it="true" assign_to="refer_to"/><log message="REFER to [$refer_to]"/></action>
-  </recv>
+
+def _refer_then_notify(cseq: int, status: int, receive: str) -> str:
+    """Accept BIA's REFER (202), then NOTIFY how the transfer ended (a sipfrag with ``status``)."""
+    return f"""{receive}
   <send><![CDATA[
 SIP/2.0 202 Accepted
 [last_Via:]
@@ -264,10 +262,20 @@ Subscription-State: terminated;reason=noresource
 Content-Type: message/sipfrag;version=2.0
 Content-Length: [len]
 
-SIP/2.0 200 OK
+SIP/2.0 {status} {_REASONS.get(status, "Failed")}
 ]]></send>
   <recv response="200"/>
 """
+
+
+def sipp_accept_refer(cseq: int, target_regexp: str) -> str:
+    """Receive BIA's REFER (checking its Refer-To), accept it, report success."""
+    from xml.sax.saxutils import escape
+
+    return _refer_then_notify(cseq, 200, f"""  <recv request="REFER" timeout="60000">
+    <action><ereg regexp="{escape(target_regexp)}" search_in="hdr" header="Refer-To:"
+      check_it="true" assign_to="refer_to"/><log message="REFER to [$refer_to]"/></action>
+  </recv>""")
 
 
 def sipp_await_bye(timeout_ms: int = 90000) -> str:
@@ -411,30 +419,7 @@ Content-Length: 0
 
 def sipp_refer_fails(cseq: int, status: int = 503) -> str:
     """The REFER is accepted, then NOTIFY reports that the transfer failed."""
-    return f"""  <recv request="REFER" timeout="60000"/>
-  <send><![CDATA[
-SIP/2.0 202 Accepted
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-]]></send>
-  <send retrans="500"><![CDATA[
-NOTIFY sip:bia@[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-{_OUR}
-CSeq: {cseq} NOTIFY
-Event: refer
-Subscription-State: terminated;reason=noresource
-Content-Type: message/sipfrag;version=2.0
-Content-Length: [len]
-
-SIP/2.0 {status} Service Unavailable
-]]></send>
-  <recv response="200"/>
-"""
+    return _refer_then_notify(cseq, status, """  <recv request="REFER" timeout="60000"/>""")
 
 
 _UAS_REPLY = """[last_Via:]
