@@ -66,6 +66,20 @@ def origins(start: pd.Timestamp, end: pd.Timestamp, horizon: pd.Timedelta,
     return out
 
 
+def windows(start: str | pd.Timestamp, end: str | pd.Timestamp, horizon: str | pd.Timedelta,
+            step: str | pd.Timedelta | None = None
+            ) -> tuple[pd.Timedelta, pd.Timestamp, list[pd.Timestamp]]:
+    """(horizon, first origin, every origin) of a rolling backtest; French error when the
+    period cannot hold one window."""
+    h = parse_horizon(horizon)
+    t0, t1 = to_utc(start), to_utc(end)
+    starts = origins(t0, t1, h, parse_horizon(step) if step is not None else None)
+    if not starts:
+        raise AnalyticsError("backtest period shorter than the horizon",
+                             "période de test plus courte que l'horizon")
+    return h, t0, starts
+
+
 def poisson_deviance(scores: np.ndarray, counts: np.ndarray) -> float:
     """Mean Poisson deviance per cell: judges the forecast *level*, which hit rate and
     PAI (rankings) ignore."""
@@ -85,12 +99,7 @@ def backtest(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Time
              ) -> BacktestResult:
     """Rolling-origin backtest of ``models`` (see the module docstring). Rows also hold
     each window's forecast total (``predicted``) and Poisson deviance."""
-    h = parse_horizon(horizon)
-    t0, t1 = to_utc(start), to_utc(end)
-    starts = origins(t0, t1, h, parse_horizon(step) if step is not None else None)
-    if not starts:
-        raise AnalyticsError("backtest period shorter than the horizon",
-                             "période de test plus courte que l'horizon")
+    h, t0, starts = windows(start, end, horizon, step)
     ev = select_category(events, category)
     grid = grid_for(ev[ev["t"] < t0], cell_m, area)
     data = prepare(ev, grid, source_weights)

@@ -134,18 +134,13 @@ def zone_backtest(events: pd.DataFrame, zones: Mapping[str, Any], start: str | p
                   ) -> pd.DataFrame:
     """Rolling-origin backtest of zone rankings: one row per (model, window) with Spearman
     ρ and top-1/top-3 hit rates (see the module docstring). Train on the past only."""
-    from bia.analytics.backtest import origins
+    from bia.analytics.backtest import windows
     from bia.analytics.forecast import grid_for, prepare, select_category
     from bia.analytics.models import get_model
     from bia.analytics.stats import zone_of
-    from bia.analytics.types import parse_horizon, to_days, to_utc
+    from bia.analytics.types import to_days
 
-    h = parse_horizon(horizon)
-    t0, t1 = to_utc(start), to_utc(end)
-    starts = origins(t0, t1, h, parse_horizon(step) if step is not None else None)
-    if not starts:
-        raise AnalyticsError("backtest period shorter than the horizon",
-                             "période de test plus courte que l'horizon")
+    h, t0, starts = windows(start, end, horizon, step)
     ev = select_category(events, category).sort_values("t", kind="stable")
     grid = grid_for(ev[ev["t"] < t0], cell_m)
     ov = overlay(grid, zones)
