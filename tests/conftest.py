@@ -138,10 +138,11 @@ def history(ctx: Context) -> object:
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Debian Chromium for the whole run (Playwright's sync API allows a single
-    instance per thread: every browser test shares this one)."""
+    """Headless Debian Chromium, one per test module. Playwright's sync API keeps an asyncio
+    loop running in the main thread while it is open, so it must never outlive its module:
+    two open at once fail, and so does any later test calling ``asyncio.run``."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (apt install chromium)")
     from playwright.sync_api import sync_playwright
