@@ -89,8 +89,10 @@ def test_resident_attaches_a_photo_and_the_agent_sees_it(
     expect(page.locator("#erreur")).to_contain_text("pas une photo", timeout=20_000)
     expect(upload).to_be_enabled()
 
-    for text in ("Des jeunes cassent des bouteilles et crient très fort",
-                 "c'est au 4 rue Mazagran", "depuis 23h", "oui c'est bien ça", "non"):
+    # parking is the police municipale's at any hour (queued while off duty): a police case
+    # exists whenever the suite runs
+    for text in ("Une camionnette AB-123-CD est garée devant mon garage, je ne peux pas sortir",
+                 "c'est au 4 rue Mazagran", "depuis ce matin 8h", "oui c'est bien ça", "non"):
         _say(page, text)
         if page.locator("#suivi").is_visible():
             break
