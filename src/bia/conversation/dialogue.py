@@ -241,9 +241,9 @@ def step(state: dict[str, Any], text: str, at: datetime, nlu: NluBackend, router
         # it turned into an emergency mid-way ("il y a du sang par terre")
         state["extra_numbers"] = []
         return _open_report(state, a, locate)
-    if not state["emergency"]:
+    if not state["emergency"] and len(t.split()) >= 3 and not (_YES.search(t) and len(t.split()) <= 4):
         # the danger may only show with everything said so far: "mon mari me frappe" then
-        # "maintenant, il est dans le salon"
+        # "maintenant, il est dans le salon" (a bare "oui" or "depuis 23h" adds nothing)
         whole = nlu.analyze(_said(state), at)
         if whole.emergency and whole.details.get("emergency_cue"):
             state["extra_numbers"] = []
