@@ -71,8 +71,11 @@ def serve(
     configure_logging(settings.log_level, settings.log_json)
     phone = start_phone(context())  # None unless BIA_SIP_LISTEN is set
     try:
+        # keep idle connections longer than a resident takes to type (uvicorn's default 5 s
+        # races with clients reusing a connection just as the server drops it)
         uvicorn.run("bia.api.app:create_app", factory=True, host=host or settings.host,
-                    port=port or settings.port, workers=workers, log_config=None)
+                    port=port or settings.port, workers=workers, log_config=None,
+                    timeout_keep_alive=settings.keep_alive_s)
     finally:
         if phone:
             phone.stop()

@@ -244,7 +244,7 @@ def step(state: dict[str, Any], text: str, at: datetime, nlu: NluBackend, router
     if not state["emergency"] and len(t.split()) >= 3 and not (_YES.search(t) and len(t.split()) <= 4):
         # the danger may only show with everything said so far: "mon mari me frappe" then
         # "maintenant, il est dans le salon" (a bare "oui" or "depuis 23h" adds nothing)
-        whole = nlu.analyze(_said(state), at)
+        whole = getattr(nlu, "assess", nlu.analyze)(_said(state), at)
         if whole.emergency and whole.details.get("emergency_cue"):
             state["extra_numbers"] = []
             return _open_report(state, whole, locate)  # the place said earlier is kept

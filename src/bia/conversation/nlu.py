@@ -74,7 +74,12 @@ class LocalNlu:
             return None
         return self.gazetteer.find(clean_text(text))
 
-    def analyze(self, text: str, at: datetime) -> Analysis:
+    def assess(self, text: str, at: datetime) -> Analysis:
+        """Category and emergency only (no place, no details): the dialogue re-reads the
+        whole exchange with it at every turn, so it must stay cheap."""
+        return self.analyze(text, at, locate=False)
+
+    def analyze(self, text: str, at: datetime, *, locate: bool = True) -> Analysis:
         clean = clean_text(text)
         if not re.search(r"[^\W\d_]", clean):  # empty, only digits, only emoji/punctuation
             return Analysis(text=clean, category="autre", confidence=0.0,
@@ -116,7 +121,8 @@ class LocalNlu:
             decision.emergency, decision.number = False, None
         return Analysis(text=clean, language=language, category=decision.category,
                         confidence=round(float(confidence), 3), emergency=decision.emergency,
-                        emergency_number=decision.number, location=self.locate_text(clean),
+                        emergency_number=decision.number,
+                        location=self.locate_text(clean) if locate else None,
                         occurred_at=time.occurred_at, extra_numbers=decision.extra,
                         details=details, other_categories=others)
 

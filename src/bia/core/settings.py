@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `bia serve` listens on.")
     port: int = Field(default=8000, description="HTTP port `bia serve` listens on.")
+    keep_alive_s: int = Field(default=75, description="Seconds an idle HTTP connection is kept "
+                              "open by `bia serve` (set it above the reverse proxy's own).")
     pack_dir: Path = Field(
         default=PROJECT_ROOT / "packs" / "biarritz",
         description="Commune pack loaded by `make run` and used as the default commune.",
