@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -383,13 +384,7 @@ def baresip(tmp_path: Path) -> Iterator[Callable[[str, Path, float], subprocess.
         return proc
 
     yield call
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    stop_all(procs)
 
 
 @pytest.fixture
@@ -497,6 +492,40 @@ def start_sipp_uas(folder: Path, port: int, scenario: str,
         cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def stop_all(procs: list[subprocess.Popen[str]]) -> None:
+    """Terminate the peers a test started (killed if they do not stop within 10 s)."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture
+def phone_reports(ctx: Context) -> Callable[..., list[Any]]:
+    """Waits for reports of channel "phone" carrying their call record (written after hang-up)."""
+    from sqlalchemy import select
+
+    from bia.intake.models import Report
+
+    def wait(count: int = 1, wait_s: float = 20.0) -> list[Report]:
+        deadline = time.monotonic() + wait_s
+        while True:
+            with ctx.session() as session:
+                reports = [r for r in session.scalars(
+                    select(Report).where(Report.channel == "phone"))
+                    if "phone" in (r.details or {})]
+                for r in reports:
+                    session.expunge(r)
+            if len(reports) >= count or time.monotonic() > deadline:
+                return reports
+            time.sleep(0.3)
+
+    return wait
+
+
 @pytest.fixture
 def called_side(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
     """Start SIPp as the number BIA calls when it bridges; stopped after the test."""
@@ -508,10 +537,4 @@ def called_side(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[str]]
         return proc
 
     yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    stop_all(procs)

@@ -10,14 +10,9 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import time
 from pathlib import Path
 
-from sqlalchemy import select
-
 from bia.channels.phone.bridge import address_of
-from bia.context import Context
-from bia.intake.models import Report
 
 FIRE = "Au secours, il y a le feu dans la cuisine de ma voisine au 6 rue Pellot, ça fume énormément"
 
@@ -28,19 +23,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def phone_reports(ctx: Context, wait_s: float = 20.0) -> list[Report]:
-    deadline = time.monotonic() + wait_s
-    while True:
-        with ctx.session() as session:
-            reports = [r for r in session.scalars(select(Report).where(Report.channel == "phone"))
-                       if "phone" in (r.details or {})]
-            for r in reports:
-                session.expunge(r)
-        if reports or time.monotonic() > deadline:
-            return reports
-        time.sleep(0.3)
-
-
 def alaw_speech(speech, text: str, out: Path) -> Path:
     """What the person at the emergency number says, A-law as their trunk sends it."""
     subprocess.run(["sox", str(speech(text, after=0.5)), "-e", "a-law", str(out)], check=True)
@@ -48,7 +30,8 @@ def alaw_speech(speech, text: str, out: Path) -> Path:
 
 
 def test_refused_refer_becomes_a_bridged_call_with_audio_both_ways(
-        ctx, start_phone, asr_server, answers, sipp, speech, called_side, tmp_path) -> None:
+        ctx, phone_reports, start_phone, asr_server, answers, sipp, speech, called_side,
+        tmp_path) -> None:
     called_port = free_port()
     phone = start_phone(asr_backend="openai", asr_url=asr_server.url,
                         sip_transfer_uri=f"sip:{{number}}@127.0.0.1:{called_port}")
@@ -68,7 +51,7 @@ def test_refused_refer_becomes_a_bridged_call_with_audio_both_ways(
                     for p in (tmp_path / "called").glob("*messages.log"))
     assert f"INVITE sip:18@127.0.0.1:{called_port} SIP/2.0" in log
     assert "From: <sip:0600000001@" in log  # the caller's number is passed on
-    [report] = phone_reports(ctx)
+    [report] = phone_reports()
     assert report.category_code == "incendie" and report.emergency_number == "18"
     call = report.details["phone"]
     transfer = call["transfer"]
@@ -82,7 +65,8 @@ def test_refused_refer_becomes_a_bridged_call_with_audio_both_ways(
 
 
 def test_failed_transfer_and_busy_number_leave_the_number_said_slowly_and_the_report(
-        sqlite_only, ctx, start_phone, asr_server, answers, sipp, speech, called_side) -> None:
+        sqlite_only, ctx, phone_reports, start_phone, asr_server, answers, sipp, speech,
+        called_side) -> None:
     called_port = free_port()
     phone = start_phone(asr_backend="openai", asr_url=asr_server.url, tts_rate=320,
                         sip_transfer_uri=f"sip:{{number}}@127.0.0.1:{called_port}")
@@ -93,7 +77,7 @@ def test_failed_transfer_and_busy_number_leave_the_number_said_slowly_and_the_re
     run = sipp.run(phone.port, body)
     assert run.returncode == 0, run.output
     assert called.wait(timeout=60) == 0  # it was called, said busy, got its ACK
-    [report] = phone_reports(ctx)
+    [report] = phone_reports()
     assert report.category_code == "incendie" and report.emergency
     call = report.details["phone"]
     transfer = call["transfer"]

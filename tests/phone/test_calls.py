@@ -8,13 +8,6 @@ ones. ``test_default_models_*`` (slow) runs the default faster-whisper instead.
 
 from __future__ import annotations
 
-import time
-
-from sqlalchemy import select
-
-from bia.context import Context
-from bia.intake.models import Report
-
 FIRE = "Au secours, il y a le feu dans la cuisine de ma voisine au 6 rue Pellot, ça fume énormément"
 PARKED = ("Une voiture est garée sur le trottoir devant le 12 avenue Édouard VII, "
           "on ne peut plus passer")
@@ -22,22 +15,8 @@ ANSWERS = {"location": "devant le 12 avenue Édouard VII", "occurred_at": "depui
            "details": "une voiture grise", "confirmation": "oui c'est bien ça", "*": "merci"}
 
 
-def phone_reports(ctx: Context, count: int = 1, wait_s: float = 20.0) -> list[Report]:
-    """Reports of channel "phone" carrying their call record (written after hang-up)."""
-    deadline = time.monotonic() + wait_s
-    while True:
-        with ctx.session() as session:
-            reports = [r for r in session.scalars(select(Report).where(Report.channel == "phone"))
-                       if "phone" in (r.details or {})]
-            for r in reports:
-                session.expunge(r)
-        if len(reports) >= count or time.monotonic() > deadline:
-            return reports
-        time.sleep(0.3)
-
-
 def test_an_emergency_gets_its_number_a_transfer_offer_and_a_refer(
-        ctx, start_phone, asr_server, answers, sipp, speech) -> None:
+        ctx, phone_reports, start_phone, asr_server, answers, sipp, speech) -> None:
     phone = start_phone(asr_backend="openai", asr_url=asr_server.url)
     asr_server.answer = answers({}, FIRE)
     body = (sipp.pause(800) + sipp.say(speech(FIRE, ulaw=True, after=1.0)) + sipp.pause(9000)
@@ -47,7 +26,7 @@ def test_an_emergency_gets_its_number_a_transfer_offer_and_a_refer(
     assert run.returncode == 0, run.output
     assert "REFER sip:" in run.messages and f"Refer-To: <sip:18@127.0.0.1:{phone.peer_port}>" \
         in run.messages
-    [report] = phone_reports(ctx)
+    [report] = phone_reports()
     assert report.category_code == "incendie" and report.emergency
     assert report.emergency_number == "18" and report.street == "Rue Pellot"
     call = report.details["phone"]
@@ -59,13 +38,13 @@ def test_an_emergency_gets_its_number_a_transfer_offer_and_a_refer(
     assert any(line["who"] == "caller" and "feu" in line["text"] for line in call["transcript"])
 
 
-def test_keypad_zero_by_sip_info_leaves_a_callback_request(sqlite_only, 
-        ctx, start_phone, asr_server, sipp) -> None:
+def test_keypad_zero_by_sip_info_leaves_a_callback_request(sqlite_only,
+        ctx, phone_reports, start_phone, asr_server, sipp) -> None:
     phone = start_phone(asr_backend="openai", asr_url=asr_server.url)
     body = sipp.pause(1500) + sipp.info("0", 2) + sipp.await_bye(40000)
     run = sipp.run(phone.port, body)
     assert run.returncode == 0, run.output
-    [report] = phone_reports(ctx)
+    [report] = phone_reports()
     call = report.details["phone"]
     assert call["dtmf"] == ["0"] and call["callback"] is True
     assert report.contact == {"phone": "0600000001"} and report.contact_consent
@@ -73,14 +52,14 @@ def test_keypad_zero_by_sip_info_leaves_a_callback_request(sqlite_only,
 
 
 def test_ten_simultaneous_calls_are_all_answered_and_recorded(
-        ctx, start_phone, asr_server, sipp, speech) -> None:
+        ctx, phone_reports, start_phone, asr_server, sipp, speech) -> None:
     phone = start_phone(asr_backend="openai", asr_url=asr_server.url)
     asr_server.answer = lambda: PARKED
     body = (sipp.pause(500) + sipp.say(speech(PARKED, ulaw=True, after=1.0)) + sipp.pause(9000)
             + sipp.bye(2))
     run = sipp.run(phone.port, body, calls=10, concurrent=10, rate=20)
     assert run.returncode == 0, run.output
-    reports = phone_reports(ctx, count=10)
+    reports = phone_reports(count=10)
     assert len(reports) == 10
     assert {r.category_code for r in reports} == {"stationnement"}
     assert all(r.street == "Avenue Édouard VII" for r in reports)
@@ -95,8 +74,9 @@ def test_ten_simultaneous_calls_are_all_answered_and_recorded(
         assert abs(sum(steps.values()) - call["latencies_ms"][0]) <= 5
 
 
-def test_a_baresip_call_is_recorded_with_its_tracking_code_and_shown_to_staff(sqlite_only, 
-        ctx, client, start_phone, asr_server, answers, baresip, speech, tmp_path) -> None:
+def test_a_baresip_call_is_recorded_with_its_tracking_code_and_shown_to_staff(sqlite_only,
+        ctx, phone_reports, client, start_phone, asr_server, answers, baresip, speech,
+        tmp_path) -> None:
     import subprocess
 
     from bia.cases.users import add_user
@@ -108,7 +88,7 @@ def test_a_baresip_call_is_recorded_with_its_tracking_code_and_shown_to_staff(sq
     subprocess.run(["sox", str(speech(PARKED, before=1.0, after=8.0)), *[str(turn)] * 5,
                     str(caller), "pad", "0", "20"], check=True)
     proc = baresip(f"sip:mairie@127.0.0.1:{phone.port}", caller, 100)
-    [report] = phone_reports(ctx, wait_s=100)
+    [report] = phone_reports(wait_s=100)
     output = proc.communicate(timeout=30)[0] if proc.poll() is not None else ""
     call = report.details["phone"]
     assert report.category_code == "stationnement", (call["transcript"], output)
