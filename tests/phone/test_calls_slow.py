@@ -44,7 +44,7 @@ def test_default_models_hear_a_caller_and_answer(sqlite_only, ctx, start_phone, 
 
 
 @pytest.mark.slow
-def test_a_silent_caller_is_prompted_then_offered_voicemail_then_released(sqlite_only, 
+def test_a_silent_caller_is_prompted_then_offered_voicemail_then_released(sqlite_only,
         ctx, start_phone, asr_server, sipp) -> None:
     phone = start_phone(asr_backend="openai", asr_url=asr_server.url, phone_no_input_s=1.5,
                         phone_max_no_input=1, tts_rate=320)
