@@ -455,17 +455,7 @@ m=audio [rtpstream_audio_port] RTP/AVP {payload}
 a=rtpmap:{payload} {codec}/8000
 ]]></send>
   <recv request="ACK"/>
-{play}  <recv request="BYE" timeout="60000"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-]]></send>
-"""
+{play}{sipp_await_bye(60000)}"""
     return f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="called">
   <recv request="INVITE"/>

@@ -10,7 +10,6 @@ everyday word (``data/fr_common_words.txt``), so "la poste" or "le port" never b
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -101,13 +100,6 @@ class _Street:
     distinctive: bool  # has a word that is not an everyday word
 
 
-def _float(value: str | None) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
 class Gazetteer:
     """Street and landmark index of one commune pack."""
 
@@ -143,40 +135,11 @@ class Gazetteer:
     # ---------------------------------------------------------------- construction
     @classmethod
     def from_pack(cls, pack_dir: Path) -> Gazetteer:
-        """Load ``streets.csv`` and ``landmarks.csv`` (optional) from a commune pack."""
-        streets = []
-        with (Path(pack_dir) / "streets.csv").open(encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                streets.append(
-                    StreetEntry(name=row["name"], street_type=row.get("street_type") or None,
-                                lat=_float(row.get("lat")), lon=_float(row.get("lon")),
-                                alias_of=row.get("alias_of") or None)
-                )
-        from bia.geo.corners import LazyCorners  # shapely is imported on the first corner only
+        """Load ``streets.csv``, ``landmarks.csv`` (optional) and the street lines of a pack."""
+        from bia.geo.gazetteer_files import read_pack  # csv reading and shapely, on demand
 
-        lines = Path(pack_dir) / "streets.geojson"
-        return cls(streets, cls.read_landmarks(Path(pack_dir) / "landmarks.csv"),
-                   corners=LazyCorners(lines) if lines.is_file() else None)
-
-    @staticmethod
-    def read_landmarks(path: Path) -> list[LandmarkEntry]:
-        if not path.is_file():
-            return []
-        with path.open(encoding="utf-8") as f:
-            return [
-                LandmarkEntry(
-                    id=row["id"],
-                    name=row["name"],
-                    aliases=tuple(
-                        a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()
-                    ),
-                    kind=row.get("kind") or None,
-                    lat=_float(row.get("lat")),
-                    lon=_float(row.get("lon")),
-                    zone=row.get("zone") or None,
-                )
-                for row in csv.DictReader(f)
-            ]
+        streets, landmarks, corners = read_pack(Path(pack_dir))
+        return cls(streets, landmarks, corners=corners)
 
     @property
     def street_names(self) -> list[str]:
