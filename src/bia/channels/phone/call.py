@@ -376,27 +376,5 @@ class VoiceCall(HandOver):
         await self.say(parts, log_text=said)
         return finished
 
-    async def voicemail(self) -> None:
-        """Several silences: take a message, transcribed into the report."""
-        if not await self.say([P.VOICEMAIL]) and self.hung_up:
-            return
-        self.leg.play(self.svc.beep)
-        self.record.outcome = "voicemail"
-        self.segmenter.end_silence_ms = 3000
-        self.segmenter.max_ms = int(self.settings.phone_voicemail_s * 1000)
-        event = await self.listen(8.0)
-        if event is None or event.kind != "speech" or event.audio is None:
-            if not self.hung_up:
-                await self.say([P.NOTHING_HEARD])
-            self.record.outcome = "silent"
-            return
-        text = await self.transcribe(event.audio)
-        self.record.add("caller", text or "[inaudible]")
-        if text:
-            self.record.voicemail = text
-            await self._ask_assistant(text)
-        if not self.hung_up:
-            await self.say([P.MESSAGE_KEPT, P.GOODBYE])
-
     def now(self) -> datetime:
         return self.svc.clock() or utcnow()

@@ -1,4 +1,5 @@
-"""Handing a caller over to a person: the emergency number or the on-duty desk.
+"""Handing a caller over: to a person (the emergency number or the on-duty desk), or, when
+nobody can take the call, to a voicemail transcribed into the report.
 
 A blind transfer (REFER) first: the caller's PBX then calls the number and BIA leaves the call.
 When the PBX refuses the REFER or reports that it failed, BIA places the call itself and relays
@@ -17,10 +18,15 @@ from bia.channels.phone import prompts as P
 from bia.channels.speech.tts import Part
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from bia.channels.phone.call import Event
     from bia.channels.phone.records import CallRecord
     from bia.channels.phone.server import CallLeg
     from bia.channels.phone.service import PhoneService
     from bia.channels.phone.settings import PhoneSettings
+    from bia.channels.speech.vad import Segmenter
+    from bia.intake.assistant import TurnResult
 
 
 class HandOver:
@@ -32,12 +38,22 @@ class HandOver:
     record: CallRecord
     hung_up: bool
     _gone: asyncio.Event
+    segmenter: Segmenter
 
     async def say(self, parts: Sequence[Part | str], *, protect_s: float = 0.0,
                   log_text: str | None = None) -> bool:
         raise NotImplementedError
 
     async def respond(self, text: str) -> bool:
+        raise NotImplementedError
+
+    async def listen(self, timeout_s: float) -> Event | None:
+        raise NotImplementedError
+
+    async def transcribe(self, audio: np.ndarray) -> str:
+        raise NotImplementedError
+
+    async def _ask_assistant(self, text: str) -> TurnResult | None:
         raise NotImplementedError
 
     def now(self) -> datetime:
@@ -97,3 +113,25 @@ class HandOver:
             await self.say([P.DESK_FAILED])
         self.record.callback = True
         return await self.respond(text)
+
+    async def voicemail(self) -> None:
+        """Several silences: take a message, transcribed into the report."""
+        if not await self.say([P.VOICEMAIL]) and self.hung_up:
+            return
+        self.leg.play(self.svc.beep)
+        self.record.outcome = "voicemail"
+        self.segmenter.end_silence_ms = 3000
+        self.segmenter.max_ms = int(self.settings.phone_voicemail_s * 1000)
+        event = await self.listen(8.0)
+        if event is None or event.kind != "speech" or event.audio is None:
+            if not self.hung_up:
+                await self.say([P.NOTHING_HEARD])
+            self.record.outcome = "silent"
+            return
+        text = await self.transcribe(event.audio)
+        self.record.add("caller", text or "[inaudible]")
+        if text:
+            self.record.voicemail = text
+            await self._ask_assistant(text)
+        if not self.hung_up:
+            await self.say([P.MESSAGE_KEPT, P.GOODBYE])
