@@ -64,15 +64,14 @@ def gas_cue(t: str) -> re.Match[str] | None:
 
 
 def _category(
-    t: str, model_cat: str, ranked: list[tuple[str, float]], time: TimeInfo, d: Decision
+    t: str, model_cat: str, ranked: list[tuple[str, float]], time: TimeInfo, d: Decision,
+    fire: re.Match[str] | None, gas: re.Match[str] | None
 ) -> str:
     over = time.status == "over"
     sea = C.find(C.SEA, t)
     if sea and (C.SEA_CONTEXT.search(t) or any(w in sea.group(0) for w in ("noy", "noie", "deriv"))):
         d.reasons.append("personne en difficulté dans l'eau")
         return "secours_mer"
-    fire = fire_cue(t)
-    gas = gas_cue(t)
     if fire or gas:
         if not (over and model_cat in ("tags_degradations", "vehicule_abandonne", "depot_sauvage")):
             d.reasons.append("feu, fumée ou gaz")
@@ -171,14 +170,15 @@ def decide(
     t = C.norm(text)
     model_cat = ranked[0][0] if ranked else "autre"
     d = Decision(category=model_cat)
-    d.category = _category(t, model_cat, ranked, time, d)
+    fire, gas = fire_cue(t), gas_cue(t)  # once per message, used by every rule below
+    d.category = _category(t, model_cat, ranked, time, d, fire, gas)
     cat = d.category
     over = time.status == "over"
     ongoing = time.status == "ongoing"
     injured = C.find(C.INJURED, t)
     weapon = C.find(C.WEAPON, t)
 
-    if cat == "incendie" and not fire_cue(t) and not gas_cue(t) and (
+    if cat == "incendie" and not fire and not gas and (
             C.FIRE_DENIED.search(t) or C.SMOKE_FALSE.search(t) or C.WRECK.search(t)
             or C.FIRE_FALSE.search(t)):
         # the model read "fumée", "feu" or "brûlé" but the words say it is no fire now
@@ -187,7 +187,7 @@ def decide(
     if cat in ALWAYS:
         cue = cat != model_cat or bool(C.find(C.MEDICAL, t)
                                        or C.find(C.SUICIDE, t, negatable=False) or C.find(C.SEA, t)
-                                       or fire_cue(t) or gas_cue(t))
+                                       or fire or gas)
         # the classifier alone, on a short or unsure message ("oui"), is not enough
         words = len([w for w in t.split() if len(w) > 2])
         sure = cue or (dict(ranked).get(cat, 0.0) >= 0.45 and words >= 3)
@@ -197,7 +197,7 @@ def decide(
         d.cue = cue
         if not sure:
             d.category = cat = ranked[1][0] if len(ranked) > 1 and words >= 3 else "autre"
-        if cat == "incendie" and gas_cue(t):
+        if cat == "incendie" and gas:
             d.add(GAS_LINE)
         if cat == "urgence_medicale" and C.find(C.SUICIDE, t, negatable=False):
             d.add("3114")
